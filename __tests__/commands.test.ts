@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest'
+import {
+  buildAppArgs,
+  buildPythonArgs,
+  bundleArgs,
+  installBundleArgs,
+  platformSmokeArgs,
+  remoteAddArgs,
+  sandboxArgs,
+  sdkSmokeArgs,
+  withTimeout,
+  type BuildTarget
+} from '../src/commands.js'
+
+const target: BuildTarget = {
+  appId: 'org.example.Hello',
+  arch: 'x86_64',
+  branch: 'stable',
+  manifest: '/w/org.example.Hello.json',
+  buildDir: '/w/build-dir',
+  repo: '/w/repo'
+}
+const flathub = { name: 'flathub', url: 'https://dl.flathub.org/repo/flathub.flatpakrepo' }
+
+describe('argv builders', () => {
+  it.each([
+    [flathub, ['flatpak', 'remote-add', '--user', '--if-not-exists', '--from', 'flathub', flathub.url]],
+    [
+      { name: 'local', url: 'file:///srv/repo' },
+      ['flatpak', 'remote-add', '--user', '--if-not-exists', '--no-gpg-verify', 'local', 'file:///srv/repo']
+    ]
+  ])('remoteAddArgs(%o)', (remote, argv) => expect(remoteAddArgs(remote)).toEqual(argv))
+
+  it.each([
+    [
+      true,
+      [
+        'flatpak-builder',
+        '--user',
+        '--arch=x86_64',
+        '--default-branch=stable',
+        '--force-clean',
+        '--install-deps-from=flathub',
+        '--build-only',
+        '/w/build-dir',
+        '/w/org.example.Hello.json'
+      ]
+    ],
+    [
+      false,
+      [
+        'flatpak-builder',
+        '--user',
+        '--arch=x86_64',
+        '--default-branch=stable',
+        '--force-clean',
+        '--disable-rofiles-fuse',
+        '--install-deps-from=flathub',
+        '--build-only',
+        '/w/build-dir',
+        '/w/org.example.Hello.json'
+      ]
+    ]
+  ])('buildPythonArgs(rofilesFuse=%s)', (fuse, argv) =>
+    expect(buildPythonArgs(target, flathub, fuse)).toEqual(argv)
+  )
+
+  it('buildAppArgs exports into the repo', () => {
+    expect(buildAppArgs({ ...target, arch: 'aarch64', branch: 'beta' }, true)).toEqual([
+      'flatpak-builder',
+      '--user',
+      '--arch=aarch64',
+      '--default-branch=beta',
+      '--force-clean',
+      '--repo=/w/repo',
+      '/w/build-dir',
+      '/w/org.example.Hello.json'
+    ])
+  })
+
+  it('sandboxArgs shares the network and the given directories only', () => {
+    expect(
+      sandboxArgs('/w/build-dir', ['/w/resolve', '/repo:ro'], { PIP_INDEX_URL: 'http://127.0.0.1/simple' }, [
+        '/app/bin/python3',
+        '-V'
+      ])
+    ).toEqual([
+      'flatpak',
+      'build',
+      '--share=network',
+      '--filesystem=/w/resolve',
+      '--filesystem=/repo:ro',
+      '--env=PIP_INDEX_URL=http://127.0.0.1/simple',
+      '/w/build-dir',
+      '/app/bin/python3',
+      '-V'
+    ])
+  })
+
+  it('smoke runs keep each argument separate, under timeout', () => {
+    expect(withTimeout(30, sdkSmokeArgs(target, 'hello', ['--name', 'a b; rm -rf /']))).toEqual([
+      'timeout',
+      '--kill-after=10',
+      '30',
+      'flatpak-builder',
+      '--run',
+      '/w/build-dir',
+      '/w/org.example.Hello.json',
+      'hello',
+      '--name',
+      'a b; rm -rf /'
+    ])
+    expect(platformSmokeArgs(target, ['-v'])).toEqual([
+      'flatpak',
+      'run',
+      '--user',
+      '--arch=x86_64',
+      'org.example.Hello//stable',
+      '-v'
+    ])
+  })
+
+  it.each([
+    [
+      undefined,
+      ['flatpak', 'build-bundle', '--arch=x86_64', '/w/repo', '/out/h.flatpak', 'org.example.Hello', 'stable']
+    ],
+    [
+      flathub.url,
+      [
+        'flatpak',
+        'build-bundle',
+        '--arch=x86_64',
+        `--runtime-repo=${flathub.url}`,
+        '/w/repo',
+        '/out/h.flatpak',
+        'org.example.Hello',
+        'stable'
+      ]
+    ]
+  ])('bundleArgs(runtimeRepo=%s)', (repo, argv) =>
+    expect(bundleArgs(target, '/out/h.flatpak', repo)).toEqual(argv)
+  )
+
+  it('installBundleArgs never asks', () => {
+    expect(installBundleArgs('/out/h.flatpak')).toEqual([
+      'flatpak',
+      'install',
+      '--user',
+      '--noninteractive',
+      '--assumeyes',
+      '--bundle',
+      '/out/h.flatpak'
+    ])
+  })
+})

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest'
+import { flatpakIdProblem, parseInputs, type RunnerContext } from '../src/inputs.js'
+
+const runner: RunnerContext = { workspace: '/work/repo', tempDir: '/tmp/runner', arch: 'x86_64' }
+
+function parse(values: Record<string, string>) {
+  return parseInputs(name => values[name] ?? '', runner)
+}
+
+const base = { 'app-id': 'org.example.Hello', 'python-version': '3.11.2' }
+
+describe('parseInputs', () => {
+  it('fills every default from app-id and the runner', () => {
+    const { inputs, errors } = parse(base)
+    expect(errors).toEqual([])
+    expect(inputs).toMatchObject({
+      appId: 'org.example.Hello',
+      appPath: '/work/repo',
+      command: 'hello',
+      buildNetwork: false,
+      runtime: 'org.freedesktop.Platform',
+      runtimeVersion: '26.08',
+      sdk: 'org.freedesktop.Sdk',
+      remoteName: 'flathub',
+      remoteUrl: 'https://dl.flathub.org/repo/flathub.flatpakrepo',
+      finishArgs: [],
+      arch: 'x86_64',
+      branch: 'stable',
+      manifestPath: '/tmp/runner/flatpak-python/org.example.Hello.json',
+      buildDir: '/tmp/runner/flatpak-python/build-dir',
+      bundlePath: '/work/repo/org.example.Hello.flatpak',
+      index: { url: 'https://pypi.org/simple' },
+      smokeArgs: [],
+      smokeTimeout: 120
+    })
+    expect(inputs!.python).toEqual({
+      kind: 'cpython',
+      release: {
+        version: '3.11.2',
+        file: 'Python-3.11.2.tgz',
+        sha256: '2411c74bda5bbcfcddaf4531f66d1adc73f247f529aee981b029513aefdbf849'
+      },
+      url: 'https://www.python.org/ftp/python/3.11.2/Python-3.11.2.tgz'
+    })
+  })
+
+  it('reads multi-line inputs one item per line, trimmed, without blank lines', () => {
+    const { inputs } = parse({
+      ...base,
+      'finish-args': '--share=network\n\n  --socket=wayland  \n',
+      'smoke-args': '--greeting\nhello world\n'
+    })
+    expect(inputs!.finishArgs).toEqual(['--share=network', '--socket=wayland'])
+    expect(inputs!.smokeArgs).toEqual(['--greeting', 'hello world'])
+  })
+
+  it('resolves paths against the workspace and takes a mirror for CPython', () => {
+    const { inputs } = parse({
+      ...base,
+      'app-path': 'examples/hello',
+      requirements: 'requirements.txt',
+      'manifest-path': '/out/app.json',
+      'python-source-url': 'http://127.0.0.1:8719/'
+    })
+    expect(inputs).toMatchObject({
+      appPath: '/work/repo/examples/hello',
+      requirements: '/work/repo/requirements.txt',
+      manifestPath: '/out/app.json',
+      buildDir: '/out/build-dir'
+    })
+    expect(inputs!.python).toMatchObject({ url: 'http://127.0.0.1:8719/3.11.2/Python-3.11.2.tgz' })
+  })
+
+  it('takes python-version runtime for the runtime python3', () => {
+    expect(parse({ ...base, 'python-version': 'runtime' }).inputs!.python).toEqual({ kind: 'runtime' })
+  })
+
+  it('takes X.Y as the newest known patch of X.Y', () => {
+    const python = parse({ ...base, 'python-version': '3.11' }).inputs!.python
+    expect(python.kind === 'cpython' && python.release.version).toMatch(/^3\.11\.\d+$/)
+    expect(python.kind === 'cpython' && Number(python.release.version.split('.')[2])).toBeGreaterThanOrEqual(
+      2
+    )
+  })
+
+  it.each([
+    ['app-id', '', /app-id is required/],
+    ['app-id', 'hello', /at least three dot-separated parts/],
+    ['app-id', 'org.example.my-app', /- in its last part/],
+    ['app-id', 'org.1example.Hello', /part '1example'/],
+    ['app-id', 'org..Hello', /empty part/],
+    ['app-id', `org.example.${'a'.repeat(250)}`, /limit is 255/],
+    ['python-version', '3.11.99', /not a CPython release this action knows\. Nearest known: 3\.11\./],
+    ['python-version', '2.7', /Nearest known: 3\.9/],
+    ['python-version', 'latest', /not a CPython release/],
+    ['python-source-url', 'ftp://mirror/python', /not an http\(s\) or file URL/],
+    ['entrypoint', 'hello world', /neither a Python module/],
+    ['command', '../bin/sh', /not a plain file name/],
+    ['command', '-rf', /not a plain file name/],
+    ['build-network', 'yes', /not a boolean: use true or false/],
+    ['pip-index-url', 'pypi.org/simple', /not an http\(s\) or file URL/],
+    ['pip-extra-index-url', 'nope', /not an http\(s\) or file URL/],
+    ['runtime', 'Platform', /not a valid Flatpak ID/],
+    ['runtime-version', '26.08 beta', /not a valid Flatpak branch/],
+    ['sdk', 'org.freedesktop.', /empty part/],
+    ['remote-name', 'flat hub', /not a valid remote name/],
+    ['remote-url', 'dl.flathub.org/repo', /not an http\(s\) or file URL/],
+    ['finish-args', '--share=ipc\nsocket=x11', /finish-args line 'socket=x11'/],
+    ['arch', 'riscv64', /not supported: use one of x86_64, aarch64/],
+    ['branch', 'a/b', /not a valid Flatpak branch/],
+    ['manifest-path', 'manifest.yml', /must end in \.json/],
+    ['bundle', 'hello.zip', /must end in \.flatpak/],
+    ['smoke-expect', '(unclosed', /smoke-expect is not a valid regular expression/],
+    ['smoke-timeout', '0', /not a whole number of seconds/],
+    ['smoke-timeout', '1.5', /not a whole number of seconds/]
+  ])('rejects %s %j', (input, value, message) => {
+    const { inputs, errors } = parse({ ...base, [input]: value })
+    expect(inputs).toBeUndefined()
+    expect(errors).toHaveLength(1)
+    expect(errors[0].input).toBe(input)
+    expect(errors[0].message).toMatch(message)
+  })
+
+  it('reports every bad input at once', () => {
+    const { errors } = parse({ 'app-id': 'hello', arch: 'mips', 'smoke-timeout': 'soon' })
+    expect(errors.map(e => e.input)).toEqual(['app-id', 'arch', 'smoke-timeout'])
+  })
+})
+
+describe('flatpakIdProblem', () => {
+  it.each(['org.example.Hello', 'io.github.some-user.App_2', '_a._b._c'])('accepts %s', id => {
+    expect(flatpakIdProblem(id)).toBeUndefined()
+  })
+})

@@ -1,0 +1,185 @@
+import { describe, expect, it } from 'vitest'
+import { buildManifest, pythonOnlyManifest, serialize, type ManifestSpec } from '../src/manifest.js'
+
+const python311: ManifestSpec['python'] = {
+  kind: 'cpython',
+  release: { version: '3.11.2', file: 'Python-3.11.2.tgz', sha256: 'a'.repeat(64) },
+  url: 'http://127.0.0.1:8719/3.11.2/Python-3.11.2.tgz'
+}
+
+const wheel = (name: string, sha: string, onlyArches?: string[]) => ({
+  url: `https://files.example/${name}`,
+  sha256: sha.repeat(64),
+  filename: name,
+  ...(onlyArches ? { onlyArches } : {})
+})
+
+const spec: ManifestSpec = {
+  appId: 'org.example.Hello',
+  runtime: 'org.example.Platform',
+  runtimeVersion: '1',
+  sdk: 'org.example.Sdk',
+  command: 'hello',
+  finishArgs: ['--share=network'],
+  python: python311,
+  appModule: 'hello',
+  app: {
+    path: 'hello-source.tar',
+    sha256: 'b'.repeat(64),
+    buildDeps: [wheel('setuptools-66.1.1-py3-none-any.whl', 'c')]
+  },
+  launcher: ['exec /app/bin/python3 -m hello "$@"'],
+  requirements: {
+    kind: 'pinned',
+    pinned: {
+      lock: 'fpa-pure==1.0 --hash=sha256:' + 'd'.repeat(64) + '\n',
+      files: [
+        wheel('fpa_pure-1.0-py3-none-any.whl', 'd'),
+        wheel('fast-1.0-cp311-cp311-manylinux_2_17_x86_64.whl', 'e', ['x86_64'])
+      ]
+    }
+  },
+  index: { url: 'https://pypi.org/simple' }
+}
+
+const modulesOf = (m: Record<string, unknown>) => m.modules as Array<Record<string, unknown> | string>
+
+describe('buildManifest', () => {
+  const { manifest, requirementsModule } = buildManifest(spec)
+
+  it('orders modules from least to most often changed: CPython, requirements (included file), the app', () => {
+    expect(modulesOf(manifest).map(m => (typeof m === 'string' ? m : m.name))).toEqual([
+      'python3',
+      'python3-requirements.json',
+      'hello'
+    ])
+  })
+
+  it('keeps a stable key order at the top level', () => {
+    expect(Object.keys(manifest)).toEqual([
+      'id',
+      'runtime',
+      'runtime-version',
+      'sdk',
+      'command',
+      'finish-args',
+      'build-options',
+      'modules'
+    ])
+    expect(serialize(buildManifest(spec).manifest)).toBe(serialize(manifest))
+  })
+
+  it('builds CPython from its tarball, pinned, and drops what apps never use', () => {
+    const cpython = modulesOf(manifest)[0] as Record<string, unknown>
+    expect(cpython.sources).toEqual([{ type: 'archive', url: python311.url, sha256: 'a'.repeat(64) }])
+    expect(cpython.cleanup).toEqual(
+      expect.arrayContaining([
+        '/include',
+        '/lib/*.a',
+        '/share/man',
+        '/lib/python3.11/test',
+        '/lib/python3.11/config-*'
+      ])
+    )
+  })
+
+  it('installs the requirements offline with one hash-checked pip call', () => {
+    expect(requirementsModule).toMatchObject({
+      name: 'python3-requirements',
+      buildsystem: 'simple',
+      'build-commands': [
+        expect.stringMatching(/--no-index .*--require-hashes --no-deps -r requirements\.lock$/)
+      ]
+    })
+    expect(requirementsModule!.sources).toEqual([
+      {
+        type: 'file',
+        url: 'https://files.example/fpa_pure-1.0-py3-none-any.whl',
+        sha256: 'd'.repeat(64),
+        'dest-filename': 'fpa_pure-1.0-py3-none-any.whl'
+      },
+      {
+        type: 'file',
+        url: 'https://files.example/fast-1.0-cp311-cp311-manylinux_2_17_x86_64.whl',
+        sha256: 'e'.repeat(64),
+        'dest-filename': 'fast-1.0-cp311-cp311-manylinux_2_17_x86_64.whl',
+        'only-arches': ['x86_64']
+      },
+      {
+        type: 'inline',
+        contents: spec.requirements.kind === 'pinned' && spec.requirements.pinned.lock,
+        'dest-filename': 'requirements.lock'
+      }
+    ])
+  })
+
+  it('builds the app from its pinned archive with its pinned build backend, then installs the launcher', () => {
+    const app = modulesOf(manifest)[2] as Record<string, unknown>
+    expect(app.sources).toEqual([
+      { type: 'archive', path: 'hello-source.tar', sha256: 'b'.repeat(64), dest: 'project' },
+      {
+        type: 'file',
+        url: 'https://files.example/setuptools-66.1.1-py3-none-any.whl',
+        sha256: 'c'.repeat(64),
+        'dest-filename': 'setuptools-66.1.1-py3-none-any.whl',
+        dest: 'build-deps'
+      },
+      {
+        type: 'script',
+        'dest-filename': 'flatpak-python-launcher',
+        commands: ['exec /app/bin/python3 -m hello "$@"']
+      }
+    ])
+    expect(app['build-commands']).toEqual([
+      expect.stringMatching(
+        /--no-index .*--find-links="file:\/\/\$\{PWD\}\/build-deps" --no-deps \.\/project$/
+      ),
+      'install -Dm755 flatpak-python-launcher /app/bin/hello'
+    ])
+  })
+
+  it('gives no build step the network unless build-network asks for it', () => {
+    expect(JSON.stringify(buildManifest(spec))).not.toContain('build-args')
+    const network = buildManifest({
+      ...spec,
+      requirements: { kind: 'network', file: '../requirements.txt' }
+    }).manifest
+    const [, requirements, app] = modulesOf(network) as Array<Record<string, unknown>>
+    for (const m of [requirements, app]) {
+      expect(m['build-options']).toEqual({
+        'build-args': ['--share=network'],
+        env: { PIP_INDEX_URL: 'https://pypi.org/simple' }
+      })
+    }
+    expect(requirements.sources).toEqual([
+      { type: 'file', path: '../requirements.txt', 'dest-filename': 'requirements.txt' }
+    ])
+  })
+
+  it('leaves out the launcher when the command is the console script itself', () => {
+    const app = modulesOf(buildManifest({ ...spec, launcher: undefined }).manifest)[2] as Record<
+      string,
+      unknown
+    >
+    expect(app['build-commands']).toHaveLength(1)
+    expect(JSON.stringify(app.sources)).not.toContain('script')
+  })
+
+  it('uses a venv over the runtime python3 when python-version is runtime', () => {
+    const first = modulesOf(buildManifest({ ...spec, python: { kind: 'runtime' } }).manifest)[0]
+    expect(first).toEqual({
+      name: 'python3-venv',
+      buildsystem: 'simple',
+      'build-commands': ['/usr/bin/python3 -m venv --without-pip --system-site-packages /app']
+    })
+  })
+})
+
+describe('pythonOnlyManifest', () => {
+  it('has the full manifest top level and only its first module, so its stages are the same', () => {
+    const full = buildManifest(spec).manifest
+    const partial = pythonOnlyManifest(spec)
+    expect({ ...partial, modules: undefined }).toEqual({ ...full, modules: undefined })
+    expect(partial.modules).toEqual([modulesOf(full)[0]])
+  })
+})

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import { chooseEntrypoint, describeProject } from '../src/project.js'
+
+describe('describeProject', () => {
+  it('reads name, scripts and requires-python from pyproject.toml', () => {
+    const project = describeProject({
+      pyproject:
+        '[project]\nname = "hello"\nrequires-python = ">=3.11"\n[project.scripts]\nhello-cli = "hello.cli:main"\n',
+      mainModules: ['hello']
+    })
+    expect(project).toEqual({
+      name: 'hello',
+      scripts: ['hello-cli'],
+      requiresPython: '>=3.11',
+      mainModules: ['hello']
+    })
+  })
+
+  it('reads setup.cfg and the literal forms of setup.py', () => {
+    expect(
+      describeProject({
+        setupCfg:
+          '[metadata]\nname = cfgapp\n\n[options]\npython_requires = >=3.9\n\n[options.entry_points]\nconsole_scripts =\n    cfg-app = cfgapp.main:run\n    other = cfgapp:x\n',
+        mainModules: []
+      })
+    ).toEqual({ name: 'cfgapp', scripts: ['cfg-app', 'other'], requiresPython: '>=3.9', mainModules: [] })
+    expect(
+      describeProject({
+        setupPy:
+          "from setuptools import setup, find_packages\nsetup(name='hello', python_requires='>=3.12', packages=find_packages(), install_requires=['requests'],\n  entry_points={'console_scripts': ['hello = hello.__main__:main']})\n",
+        mainModules: ['hello']
+      })
+    ).toEqual({ name: 'hello', scripts: ['hello'], requiresPython: '>=3.12', mainModules: ['hello'] })
+  })
+
+  it('says what is wrong with a broken pyproject.toml', () => {
+    expect(() => describeProject({ pyproject: '[project\nname=', mainModules: [] })).toThrow(
+      /pyproject\.toml is not valid TOML/
+    )
+  })
+})
+
+describe('chooseEntrypoint', () => {
+  const project = (scripts: string[], mainModules: string[]) => ({ scripts, mainModules })
+  it.each([
+    [project([], ['hello']), undefined, { kind: 'module', module: 'hello' }],
+    [project(['hello-cli'], ['hello']), undefined, { kind: 'script', script: 'hello-cli' }],
+    [project(['a', 'b'], []), 'b', { kind: 'script', script: 'b' }],
+    [project([], []), 'hello.cli', { kind: 'module', module: 'hello.cli' }]
+  ])('%o with %s', (p, requested, expected) => expect(chooseEntrypoint(p, requested)).toEqual(expected))
+
+  it.each([
+    [project(['a', 'b'], []), undefined, /several entry points \(console script a, console script b\)/],
+    [project([], []), undefined, /no console script and no package with a __main__\.py/],
+    [project([], []), 'not-a-module!', /not a console script of the project \(it declares none\)/]
+  ])('explains when there is no single choice', (p, requested, message) => {
+    expect(chooseEntrypoint(p, requested)).toMatch(message)
+  })
+})

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest'
+import { parsePipVersion, pipEnvironment, reportArgs } from '../src/resolve.js'
+
+describe('pipEnvironment', () => {
+  it('names the index, shuts out pip configuration files and passes only proxies from the runner', () => {
+    expect(
+      pipEnvironment(
+        { url: 'http://127.0.0.1:8720/simple', extraUrl: 'https://extra/simple' },
+        { https_proxy: 'http://proxy:3128', PIP_INDEX_URL: 'https://evil/simple', HOME: '/root' }
+      )
+    ).toEqual({
+      PIP_CONFIG_FILE: '/dev/null',
+      PIP_INDEX_URL: 'http://127.0.0.1:8720/simple',
+      PIP_EXTRA_INDEX_URL: 'https://extra/simple',
+      PIP_DISABLE_PIP_VERSION_CHECK: '1',
+      PIP_NO_INPUT: '1',
+      PIP_NO_CACHE_DIR: '1',
+      PYTHONDONTWRITEBYTECODE: '1',
+      https_proxy: 'http://proxy:3128'
+    })
+  })
+})
+
+describe('parsePipVersion', () => {
+  it.each([
+    ['pip 22.3.1 from /app/lib/python3.11/site-packages/pip (python 3.11)', [22, 3, 1]],
+    ['pip 25.0 from x (python 3.13)', [25, 0]],
+    ['no pip here', undefined]
+  ])('%s', (out, version) => expect(parsePipVersion(out)).toEqual(version))
+})
+
+describe('reportArgs', () => {
+  it('asks pip for a dry run that ignores what is installed and writes the report', () => {
+    expect(
+      reportArgs(['/app/bin/python3', '-m', 'pip'], '/w/r.json', ['-r', 'req.txt', '/w/project'])
+    ).toEqual([
+      '/app/bin/python3',
+      '-m',
+      'pip',
+      'install',
+      '--dry-run',
+      '--ignore-installed',
+      '--quiet',
+      '--report',
+      '/w/r.json',
+      '-r',
+      'req.txt',
+      '/w/project'
+    ])
+  })
+})

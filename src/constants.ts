@@ -1,0 +1,35 @@
+/** Input names, as declared in action.yml. */
+export const Input = {
+  AppId: 'app-id',
+  PythonVersion: 'python-version',
+  PythonSourceUrl: 'python-source-url',
+  AppPath: 'app-path',
+  Entrypoint: 'entrypoint',
+  Command: 'command',
+  Requirements: 'requirements',
+  BuildNetwork: 'build-network',
+  PipIndexUrl: 'pip-index-url',
+  PipExtraIndexUrl: 'pip-extra-index-url',
+  Runtime: 'runtime',
+  RuntimeVersion: 'runtime-version',
+  Sdk: 'sdk',
+  RemoteName: 'remote-name',
+  RemoteUrl: 'remote-url',
+  FinishArgs: 'finish-args',
+  Arch: 'arch',
+  Branch: 'branch',
+  ManifestPath: 'manifest-path',
+  BuildDir: 'build-dir',
+  Bundle: 'bundle',
+  SmokeArgs: 'smoke-args',
+  SmokeExpect: 'smoke-expect',
+  SmokeTimeout: 'smoke-timeout'
+} as const
+
+/** Output names, as declared in action.yml. */
+export const Output = {
+  BundlePath: 'bundle-path',
+  ManifestPath: 'manifest-path',
+  RepoPath: 'repo-path',
+  PythonVersion: 'python-version'
+} as const

@@ -1,0 +1,285 @@
+import * as path from 'node:path'
+import { Input } from './constants.js'
+import { type CPythonRelease, findRelease, nearestReleases, RELEASES, tarballUrl } from './python-releases.js'
+
+/** The Python that runs the app: CPython built from its tarball, or the runtime's own python3. */
+export type PythonChoice = { kind: 'cpython'; release: CPythonRelease; url: string } | { kind: 'runtime' }
+
+export interface Inputs {
+  /** Flatpak application ID, e.g. org.example.Hello. */
+  appId: string
+  python: PythonChoice
+  /** Absolute path of the app's project (the directory with pyproject.toml or setup.py). */
+  appPath: string
+  /** `python3 -m` module or console-script name; undefined: found from the project. */
+  entrypoint?: string
+  /** Name of the launcher in /app/bin, the manifest's `command`. */
+  command: string
+  /** Absolute path of a requirements file, if any. */
+  requirements?: string
+  /** Let the build reach the network (Flathub rejects this). */
+  buildNetwork: boolean
+  /** Where pip finds distributions: a PEP 503 simple index, and an optional second one. */
+  index: { url: string; extraUrl?: string }
+  runtime: string
+  runtimeVersion: string
+  sdk: string
+  remoteName: string
+  remoteUrl: string
+  finishArgs: string[]
+  arch: string
+  branch: string
+  /** Absolute path of the generated manifest; its directory also holds flatpak-builder's state. */
+  manifestPath: string
+  buildDir: string
+  bundlePath: string
+  smokeArgs: string[]
+  smokeExpect?: RegExp
+  /** Seconds a smoke run may take before it counts as hung. */
+  smokeTimeout: number
+}
+
+/** Facts about the runner that defaults depend on. */
+export interface RunnerContext {
+  workspace: string
+  tempDir: string
+  /** Flatpak's name for the runner's architecture (x86_64, aarch64). */
+  arch: string
+}
+
+export interface InputError {
+  input: string
+  message: string
+}
+
+export const FLATHUB_REPO = 'https://dl.flathub.org/repo/flathub.flatpakrepo'
+export const SUPPORTED_ARCHES = ['x86_64', 'aarch64']
+
+// Flatpak's rules for application IDs (flatpak_is_valid_name): D-Bus well-known bus names.
+const NAME_ELEMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/
+const BRANCH = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
+const MODULE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
+const SCRIPT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/
+
+/** Why `name` is not a valid Flatpak ID, or undefined when it is one. */
+export function flatpakIdProblem(name: string): string | undefined {
+  if (name.length > 255) return `is ${name.length} characters long; the limit is 255`
+  const elements = name.split('.')
+  if (elements.length < 3) return 'needs at least three dot-separated parts, like org.example.Hello'
+  const bad = elements.find(e => !NAME_ELEMENT.test(e))
+  if (bad !== undefined) {
+    return bad === ''
+      ? 'has an empty part between dots'
+      : `has the part '${bad}': each part must start with a letter or _ and hold only letters, digits, _ and -`
+  }
+  if (elements.at(-1)!.includes('-')) return 'has a - in its last part, which Flatpak does not allow'
+  return undefined
+}
+
+function lines(value: string): string[] {
+  return value
+    .split('\n')
+    .map(line => line.trim())
+    .filter(line => line !== '')
+}
+
+function isUrl(value: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol)
+  } catch {
+    return false
+  }
+}
+
+const BOOLEAN_TRUE = ['true', 'True', 'TRUE']
+const BOOLEAN_FALSE = ['false', 'False', 'FALSE']
+
+/**
+ * Reads and checks every input. All problems are collected, so one run reports all of them.
+ * `get` returns the raw value of an input ('' when unset), as core.getInput does.
+ */
+export function parseInputs(
+  get: (name: string) => string,
+  runner: RunnerContext
+): { inputs?: Inputs; errors: InputError[] } {
+  const errors: InputError[] = []
+  const fail = (input: string, message: string): void => {
+    errors.push({ input, message })
+  }
+  const value = (name: string, fallback = ''): string => get(name).trim() || fallback
+  const resolvePath = (p: string): string => path.resolve(runner.workspace, p)
+
+  const boolean = (name: string, fallback: boolean): boolean => {
+    const raw = value(name)
+    if (raw === '') return fallback
+    if (BOOLEAN_TRUE.includes(raw)) return true
+    if (BOOLEAN_FALSE.includes(raw)) return false
+    fail(name, `${name} '${raw}' is not a boolean: use true or false.`)
+    return fallback
+  }
+
+  const flatpakName = (name: string, fallback: string, example: string): string => {
+    const id = value(name, fallback)
+    const problem = flatpakIdProblem(id)
+    if (problem) fail(name, `${name} '${id}' is not a valid Flatpak ID: it ${problem} (e.g. ${example}).`)
+    return id
+  }
+
+  const branch = (name: string, fallback: string): string => {
+    const b = value(name, fallback)
+    if (!BRANCH.test(b)) {
+      fail(name, `${name} '${b}' is not a valid Flatpak branch: use letters, digits, '.', '_' and '-'.`)
+    }
+    return b
+  }
+
+  const appId = flatpakName(Input.AppId, '', 'org.example.Hello')
+  if (value(Input.AppId) === '') {
+    errors.pop()
+    fail(Input.AppId, 'app-id is required: set it to your Flatpak application ID, like org.example.Hello.')
+  }
+
+  const pythonSourceUrl = value(Input.PythonSourceUrl, 'https://www.python.org/ftp/python')
+  if (!isUrl(pythonSourceUrl, ['https:', 'http:', 'file:'])) {
+    fail(
+      Input.PythonSourceUrl,
+      `python-source-url '${pythonSourceUrl}' is not an http(s) or file URL: use a python.org-style mirror, like https://www.python.org/ftp/python.`
+    )
+  }
+  const pythonVersion = value(Input.PythonVersion, '3.14')
+  let python: PythonChoice = { kind: 'runtime' }
+  if (pythonVersion !== 'runtime') {
+    const release = /^\d+\.\d+(\.\d+)?$/.test(pythonVersion) ? findRelease(pythonVersion) : undefined
+    if (release) {
+      python = { kind: 'cpython', release, url: tarballUrl(pythonSourceUrl, release) }
+    } else {
+      const nearest = /^\d+\.\d+(\.\d+)?$/.test(pythonVersion)
+        ? nearestReleases(pythonVersion)
+        : [RELEASES.at(-1)!.version]
+      fail(
+        Input.PythonVersion,
+        `python-version '${pythonVersion}' is not a CPython release this action knows. ` +
+          `Nearest known: ${nearest.join(', ')}. Use X.Y for its newest patch, X.Y.Z, or 'runtime' for the runtime's own python3.`
+      )
+    }
+  }
+
+  const entrypoint = value(Input.Entrypoint) || undefined
+  if (entrypoint !== undefined && !MODULE.test(entrypoint) && !SCRIPT_NAME.test(entrypoint)) {
+    fail(
+      Input.Entrypoint,
+      `entrypoint '${entrypoint}' is neither a Python module (like hello or hello.cli) nor a console-script name.`
+    )
+  }
+
+  const command = value(Input.Command, appId.split('.').at(-1)!.toLowerCase())
+  // An empty default only follows from a missing app-id, which is reported already.
+  if (command !== '' && !SCRIPT_NAME.test(command)) {
+    fail(
+      Input.Command,
+      `command '${command}' is not a plain file name for /app/bin: use letters, digits, '.', '_', '+' and '-'.`
+    )
+  }
+
+  const requirementsInput = value(Input.Requirements)
+  const indexUrl = value(Input.PipIndexUrl, 'https://pypi.org/simple')
+  const extraIndexUrl = value(Input.PipExtraIndexUrl) || undefined
+  for (const [name, url] of [
+    [Input.PipIndexUrl, indexUrl],
+    [Input.PipExtraIndexUrl, extraIndexUrl]
+  ] as const) {
+    if (url !== undefined && !isUrl(url, ['https:', 'http:', 'file:'])) {
+      fail(
+        name,
+        `${name} '${url}' is not an http(s) or file URL: use a PEP 503 simple index, like https://pypi.org/simple.`
+      )
+    }
+  }
+
+  const remoteName = value(Input.RemoteName, 'flathub')
+  if (!BRANCH.test(remoteName)) {
+    fail(
+      Input.RemoteName,
+      `remote-name '${remoteName}' is not a valid remote name: use letters, digits, '.', '_' and '-'.`
+    )
+  }
+  const remoteUrl = value(Input.RemoteUrl, FLATHUB_REPO)
+  if (!isUrl(remoteUrl, ['https:', 'http:', 'file:'])) {
+    fail(
+      Input.RemoteUrl,
+      `remote-url '${remoteUrl}' is not an http(s) or file URL: use a .flatpakrepo file (${FLATHUB_REPO}) or a repository URL.`
+    )
+  }
+
+  const finishArgs = lines(get(Input.FinishArgs))
+  for (const arg of finishArgs.filter(a => !/^--[a-z]/.test(a))) {
+    fail(
+      Input.FinishArgs,
+      `finish-args line '${arg}' is not a flatpak finish option: write one option per line, like --socket=wayland.`
+    )
+  }
+
+  const arch = value(Input.Arch, runner.arch)
+  if (!SUPPORTED_ARCHES.includes(arch)) {
+    fail(Input.Arch, `arch '${arch}' is not supported: use one of ${SUPPORTED_ARCHES.join(', ')}.`)
+  }
+
+  const manifestPath = resolvePath(
+    value(Input.ManifestPath, path.join(runner.tempDir, 'flatpak-python', `${appId}.json`))
+  )
+  if (!manifestPath.endsWith('.json')) {
+    fail(
+      Input.ManifestPath,
+      `manifest-path '${manifestPath}' must end in .json: the action writes a JSON manifest.`
+    )
+  }
+
+  const bundlePath = resolvePath(value(Input.Bundle, `${appId}.flatpak`))
+  if (!bundlePath.endsWith('.flatpak')) {
+    fail(Input.Bundle, `bundle '${value(Input.Bundle)}' must end in .flatpak, like ${appId}.flatpak.`)
+  }
+
+  const smokeExpectRaw = get(Input.SmokeExpect)
+  let smokeExpect: RegExp | undefined
+  if (smokeExpectRaw !== '') {
+    try {
+      smokeExpect = new RegExp(smokeExpectRaw, 'm')
+    } catch (e) {
+      fail(Input.SmokeExpect, `smoke-expect is not a valid regular expression: ${(e as Error).message}.`)
+    }
+  }
+  const smokeTimeoutRaw = value(Input.SmokeTimeout, '120')
+  const smokeTimeout = Number(smokeTimeoutRaw)
+  if (!/^\d+$/.test(smokeTimeoutRaw) || smokeTimeout < 1) {
+    fail(
+      Input.SmokeTimeout,
+      `smoke-timeout '${smokeTimeoutRaw}' is not a whole number of seconds (1 or more).`
+    )
+  }
+
+  const inputs: Inputs = {
+    appId,
+    python,
+    appPath: resolvePath(value(Input.AppPath, '.')),
+    entrypoint,
+    command,
+    requirements: requirementsInput ? resolvePath(requirementsInput) : undefined,
+    buildNetwork: boolean(Input.BuildNetwork, false),
+    index: { url: indexUrl, extraUrl: extraIndexUrl },
+    runtime: flatpakName(Input.Runtime, 'org.freedesktop.Platform', 'org.freedesktop.Platform'),
+    runtimeVersion: branch(Input.RuntimeVersion, '26.08'),
+    sdk: flatpakName(Input.Sdk, 'org.freedesktop.Sdk', 'org.freedesktop.Sdk'),
+    remoteName,
+    remoteUrl,
+    finishArgs,
+    arch,
+    branch: branch(Input.Branch, 'stable'),
+    manifestPath,
+    buildDir: resolvePath(value(Input.BuildDir, path.join(path.dirname(manifestPath), 'build-dir'))),
+    bundlePath,
+    smokeArgs: lines(get(Input.SmokeArgs)),
+    smokeExpect,
+    smokeTimeout
+  }
+  return errors.length > 0 ? { errors } : { inputs, errors }
+}

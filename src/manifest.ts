@@ -1,0 +1,213 @@
+import type { PythonChoice } from './inputs.js'
+import { minorVersion } from './python-releases.js'
+
+/** A file that pip installs or builds with, pinned for flatpak-builder. */
+export interface PinnedFile {
+  url: string
+  sha256: string
+  filename: string
+  /** Set for files that only fit some architectures (compiled wheels). */
+  onlyArches?: string[]
+}
+
+/** The requirements, pinned: the lock pip installs with --require-hashes, and every file it needs. */
+export interface PinnedRequirements {
+  lock: string
+  files: PinnedFile[]
+}
+
+/** The app's own project, as a reproducible source archive next to the manifest. */
+export interface AppArchive {
+  /** File name, relative to the manifest's directory. */
+  path: string
+  sha256: string
+  /** Wheels the project's build backend needs, pinned like the requirements. */
+  buildDeps: PinnedFile[]
+}
+
+export interface ManifestSpec {
+  appId: string
+  runtime: string
+  runtimeVersion: string
+  sdk: string
+  command: string
+  finishArgs: string[]
+  python: PythonChoice
+  /** Name of the app's module, as flatpak-builder logs it. */
+  appModule: string
+  app: AppArchive
+  /** Lines of /app/bin/<command>; undefined when command is the app's own console script. */
+  launcher?: string[]
+  requirements:
+    { kind: 'pinned'; pinned: PinnedRequirements } | { kind: 'network'; file?: string } | { kind: 'none' }
+  /** Index for build-network mode, handed to pip through its environment. */
+  index: { url: string; extraUrl?: string }
+}
+
+export const REQUIREMENTS_MODULE = 'python3-requirements'
+export const REQUIREMENTS_FILE = `${REQUIREMENTS_MODULE}.json`
+const PROJECT_DIR = 'project'
+const BUILD_DEPS_DIR = 'build-deps'
+const LAUNCHER = 'flatpak-python-launcher'
+
+type Json = Record<string, unknown>
+
+// The same pip flags wherever pip runs inside the build: offline, no cache to keep, quiet about itself.
+const PIP_OFFLINE =
+  'pip install --no-index --no-cache-dir --disable-pip-version-check --no-warn-script-location'
+
+/** What an app never uses at run time; removed after every module is built, so C extensions still see the headers. */
+function cpythonCleanup(minor: string): string[] {
+  const lib = `/lib/python${minor}`
+  return [
+    '/include',
+    '/lib/pkgconfig',
+    '/lib/*.a',
+    '/share/man',
+    '/bin/2to3*',
+    '/bin/idle3*',
+    '/bin/pydoc3*',
+    '/bin/python3*-config',
+    `${lib}/config-*`,
+    `${lib}/test`,
+    `${lib}/*/test`,
+    `${lib}/*/tests`,
+    `${lib}/idlelib`,
+    `${lib}/tkinter`,
+    `${lib}/turtledemo`,
+    `${lib}/ensurepip`
+  ]
+}
+
+/** The first module: CPython from its release tarball, or a venv over the runtime's python3. */
+export function pythonModule(python: PythonChoice): Json {
+  if (python.kind === 'runtime') {
+    // A venv gives /app/bin/python3 and its own site-packages in both modes, so the launcher is the same;
+    // system site-packages keep the runtime's own modules (PyGObject in the GNOME runtime) importable.
+    return {
+      name: 'python3-venv',
+      buildsystem: 'simple',
+      'build-commands': ['/usr/bin/python3 -m venv --without-pip --system-site-packages /app']
+    }
+  }
+  return {
+    name: 'python3',
+    sources: [{ type: 'archive', url: python.url, sha256: python.release.sha256 }],
+    'config-opts': ['--with-ensurepip=install'],
+    cleanup: cpythonCleanup(minorVersion(python.release.version))
+  }
+}
+
+function fileSource(file: PinnedFile, dest?: string): Json {
+  return {
+    type: 'file',
+    url: file.url,
+    sha256: file.sha256,
+    'dest-filename': file.filename,
+    ...(dest ? { dest } : {}),
+    ...(file.onlyArches ? { 'only-arches': file.onlyArches } : {})
+  }
+}
+
+/** The requirements module: every file pinned, installed with one hash-checked, offline pip call. */
+export function requirementsModule(pinned: PinnedRequirements): Json {
+  return {
+    name: REQUIREMENTS_MODULE,
+    buildsystem: 'simple',
+    'build-commands': [
+      `/app/bin/python3 -m ${PIP_OFFLINE} --find-links="file://\${PWD}" --require-hashes --no-deps -r requirements.lock`
+    ],
+    sources: [
+      ...pinned.files.map(f => fileSource(f)),
+      { type: 'inline', contents: pinned.lock, 'dest-filename': 'requirements.lock' }
+    ]
+  }
+}
+
+/** build-network mode: pip reaches the index while building; the index reaches pip through its environment. */
+function networkBuildOptions(index: ManifestSpec['index']): Json {
+  const env: Record<string, string> = { PIP_INDEX_URL: index.url }
+  if (index.extraUrl) env.PIP_EXTRA_INDEX_URL = index.extraUrl
+  return { 'build-args': ['--share=network'], env }
+}
+
+function networkRequirementsModule(file: string, index: ManifestSpec['index']): Json {
+  return {
+    name: REQUIREMENTS_MODULE,
+    buildsystem: 'simple',
+    'build-options': networkBuildOptions(index),
+    'build-commands': [
+      '/app/bin/python3 -m pip install --no-cache-dir --disable-pip-version-check -r requirements.txt'
+    ],
+    sources: [{ type: 'file', path: file, 'dest-filename': 'requirements.txt' }]
+  }
+}
+
+function appModule(spec: ManifestSpec): Json {
+  const network = spec.requirements.kind === 'network'
+  const install = network
+    ? `/app/bin/python3 -m pip install --no-cache-dir --disable-pip-version-check ./${PROJECT_DIR}`
+    : `/app/bin/python3 -m ${PIP_OFFLINE} --find-links="file://\${PWD}/${BUILD_DEPS_DIR}" --no-deps ./${PROJECT_DIR}`
+  const commands = [install]
+  const sources: Json[] = [
+    { type: 'archive', path: spec.app.path, sha256: spec.app.sha256, dest: PROJECT_DIR },
+    ...spec.app.buildDeps.map(f => fileSource(f, BUILD_DEPS_DIR))
+  ]
+  if (spec.launcher) {
+    sources.push({ type: 'script', 'dest-filename': LAUNCHER, commands: spec.launcher })
+    commands.push(`install -Dm755 ${LAUNCHER} /app/bin/${spec.command}`)
+  }
+  return {
+    name: spec.appModule,
+    buildsystem: 'simple',
+    ...(network ? { 'build-options': networkBuildOptions(spec.index) } : {}),
+    'build-commands': commands,
+    sources
+  }
+}
+
+// flatpak-builder's first stage checksums the top level (not the modules): keep it free of anything
+// but the app's identity, so the CPython stage survives every other change.
+function topLevel(spec: ManifestSpec, modules: unknown[]): Json {
+  return {
+    id: spec.appId,
+    runtime: spec.runtime,
+    'runtime-version': spec.runtimeVersion,
+    sdk: spec.sdk,
+    command: spec.command,
+    'finish-args': spec.finishArgs,
+    // A pip configuration of the build machine must not reach the build.
+    'build-options': { env: { PIP_CONFIG_FILE: '/dev/null' } },
+    modules
+  }
+}
+
+/**
+ * The manifest and, when requirements are pinned, the module file it includes. Modules go from least
+ * to most often changed (CPython, requirements, the app): flatpak-builder reuses every unchanged
+ * leading module from its cache.
+ */
+export function buildManifest(spec: ManifestSpec): { manifest: Json; requirementsModule?: Json } {
+  const modules: unknown[] = [pythonModule(spec.python)]
+  let included: Json | undefined
+  if (spec.requirements.kind === 'pinned') {
+    included = requirementsModule(spec.requirements.pinned)
+    modules.push(REQUIREMENTS_FILE)
+  } else if (spec.requirements.kind === 'network' && spec.requirements.file) {
+    modules.push(networkRequirementsModule(spec.requirements.file, spec.index))
+  }
+  modules.push(appModule(spec))
+  return { manifest: topLevel(spec, modules), requirementsModule: included }
+}
+
+/**
+ * The manifest that builds only the first module, with the same top level: its stages are the
+ * leading stages of the full manifest, so they come from the cache when the full manifest builds.
+ */
+export function pythonOnlyManifest(spec: ManifestSpec): Json {
+  return topLevel(spec, [pythonModule(spec.python)])
+}
+
+export function serialize(json: unknown): string {
+  return `${JSON.stringify(json, null, 2)}\n`
+}

@@ -1,0 +1,142 @@
+import * as fs from 'node:fs/promises'
+import * as path from 'node:path'
+import { parse as parseToml } from 'smol-toml'
+
+/** The files of a Python project that tell its name, scripts and Python range. */
+export interface ProjectFiles {
+  pyproject?: string
+  setupCfg?: string
+  setupPy?: string
+  /** Packages that have a __main__.py (runnable with python3 -m), in the root or under src/. */
+  mainModules: string[]
+}
+
+export interface Project {
+  name?: string
+  /** Console scripts the project installs into bin/. */
+  scripts: string[]
+  requiresPython?: string
+  mainModules: string[]
+}
+
+/** How the launcher starts the app. */
+export type Entrypoint = { kind: 'module'; module: string } | { kind: 'script'; script: string }
+
+type Table = Record<string, unknown>
+
+function table(value: unknown): Table {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Table) : {}
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined
+}
+
+/** `console_scripts = \n  a = m:f` from setup.cfg's [options.entry_points]. */
+function setupCfgScripts(setupCfg: string): string[] {
+  const section = /^\[options\.entry_points\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(setupCfg)?.[1] ?? ''
+  const block = /^console_scripts\s*=([^\n]*\n(?:[ \t]+[^\n]*\n?)*)/m.exec(section)?.[1] ?? ''
+  return [...block.matchAll(/^\s*([A-Za-z0-9_.+-]+)\s*=/gm)].map(m => m[1])
+}
+
+/** setup.py is code; these read the literal forms nearly every project uses. */
+function setupPyScripts(setupPy: string): string[] {
+  const block = /console_scripts['"]\s*:\s*\[([^\]]*)\]/.exec(setupPy)?.[1] ?? ''
+  return [...block.matchAll(/['"]\s*([A-Za-z0-9_.+-]+)\s*=/g)].map(m => m[1])
+}
+
+function iniValue(ini: string, section: string, key: string): string | undefined {
+  const body = new RegExp(
+    `^\\[${section.replace('.', '\\.')}\\]\\s*$([\\s\\S]*?)(?=^\\[|(?![\\s\\S]))`,
+    'm'
+  ).exec(ini)?.[1]
+  return body ? new RegExp(`^${key}\\s*=\\s*(.+)$`, 'm').exec(body)?.[1].trim() : undefined
+}
+
+/** What the project declares; throws with a readable message when pyproject.toml is not valid TOML. */
+export function describeProject(files: ProjectFiles): Project {
+  let pyproject: Table = {}
+  if (files.pyproject !== undefined) {
+    try {
+      pyproject = parseToml(files.pyproject)
+    } catch (e) {
+      throw new Error(`pyproject.toml is not valid TOML: ${(e as Error).message.split('\n')[0]}`, { cause: e })
+    }
+  }
+  const project = table(pyproject.project)
+  const scripts = [
+    ...Object.keys(table(project.scripts)),
+    ...(files.setupCfg ? setupCfgScripts(files.setupCfg) : []),
+    ...(files.setupPy ? setupPyScripts(files.setupPy) : [])
+  ]
+  const requiresPython =
+    str(project['requires-python']) ??
+    (files.setupCfg ? iniValue(files.setupCfg, 'options', 'python_requires') : undefined) ??
+    (files.setupPy ? /python_requires\s*=\s*['"]([^'"]+)['"]/.exec(files.setupPy)?.[1] : undefined)
+  const name =
+    str(project.name) ??
+    (files.setupCfg ? iniValue(files.setupCfg, 'metadata', 'name') : undefined) ??
+    (files.setupPy ? /\bname\s*=\s*['"]([^'"]+)['"]/.exec(files.setupPy)?.[1] : undefined)
+  return { name, scripts: [...new Set(scripts)], requiresPython, mainModules: files.mainModules }
+}
+
+/**
+ * The entrypoint named by the input, or the one the project makes obvious: its only console script,
+ * else its only package with a __main__.py. Returns an error message when there is no single choice.
+ */
+export function chooseEntrypoint(project: Project, requested: string | undefined): Entrypoint | string {
+  if (requested !== undefined) {
+    if (project.scripts.includes(requested)) return { kind: 'script', script: requested }
+    if (/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(requested)) {
+      return { kind: 'module', module: requested }
+    }
+    return `entrypoint '${requested}' is not a console script of the project (${project.scripts.join(', ') || 'it declares none'}) nor a Python module name.`
+  }
+  if (project.scripts.length === 1) return { kind: 'script', script: project.scripts[0] }
+  if (project.mainModules.length === 1) return { kind: 'module', module: project.mainModules[0] }
+  const found = [
+    ...project.scripts.map(s => `console script ${s}`),
+    ...project.mainModules.map(m => `module ${m}`)
+  ]
+  return found.length > 0
+    ? `the project has several entry points (${found.join(', ')}): set entrypoint to one of them.`
+    : 'the project has no console script and no package with a __main__.py: set entrypoint to the module to run with python3 -m.'
+}
+
+async function readIfExists(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw e
+  }
+}
+
+async function packagesWithMain(dir: string, prefix = ''): Promise<string[]> {
+  let entries
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true })
+  } catch {
+    return []
+  }
+  const found: string[] = []
+  for (const entry of entries.filter(e => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(entry.name)) continue
+    const main = await readIfExists(path.join(dir, entry.name, '__main__.py'))
+    if (main !== undefined) found.push(prefix + entry.name)
+  }
+  return found
+}
+
+/** Reads the project files of appPath; undefined when it holds neither pyproject.toml nor setup.py. */
+export async function readProjectFiles(appPath: string): Promise<ProjectFiles | undefined> {
+  const [pyproject, setupCfg, setupPy] = await Promise.all(
+    ['pyproject.toml', 'setup.cfg', 'setup.py'].map(f => readIfExists(path.join(appPath, f)))
+  )
+  if (pyproject === undefined && setupPy === undefined) return undefined
+  const mainModules = [
+    ...(await packagesWithMain(appPath)),
+    ...(await packagesWithMain(path.join(appPath, 'src')))
+  ]
+  return { pyproject, setupCfg, setupPy, mainModules }
+}

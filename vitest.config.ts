@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['__tests__/*.test.ts'],
+          environment: 'node'
+        }
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['__tests__/e2e/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['__tests__/e2e/global-setup.ts'],
+          // Builds share one flatpak-builder state and 2 cores: one file at a time.
+          fileParallelism: false,
+          testTimeout: 30 * 60_000,
+          hookTimeout: 30 * 60_000
+        }
+      }
+    ]
+  }
+})
