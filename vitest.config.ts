@@ -12,6 +12,16 @@ export default defineConfig({
       },
       {
         test: {
+          // The local stand-ins the end-to-end tests rely on, checked against real pip and the real toolkit.
+          name: 'fixtures',
+          include: ['__tests__/fixtures/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 120_000
+        }
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['__tests__/e2e/*.test.ts'],
           environment: 'node',

@@ -50,10 +50,14 @@ describe('summarizeBuilderLog', () => {
       [0, 'Downloading sources'],
       [
         1,
-        'Error: Failed to download sources: module python3: Wrong sha256 for Python-3.11.2.tgz, expected aaa, was bbb'
+        'Failed to download sources: module python3: Wrong sha256 checksum for Python-3.11.2.tgz, expected "aaa", was "bbb"'
       ]
     ])
-    expect(summarizeBuilderLog(lines).failedModule).toBe('python3')
+    expect(summarizeBuilderLog(lines)).toMatchObject({
+      failedModule: 'python3',
+      error:
+        'Failed to download sources: module python3: Wrong sha256 checksum for Python-3.11.2.tgz, expected "aaa", was "bbb"'
+    })
     expect(failureTail(lines, 'python3', 1)).toEqual([lines[1].text])
   })
 })

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { buildManifest, pythonOnlyManifest, serialize, type ManifestSpec } from '../src/manifest.js'
+import {
+  buildManifest,
+  pythonOnlyManifest,
+  serialize,
+  uniqueFiles,
+  type ManifestSpec
+} from '../src/manifest.js'
 
 const python311: ManifestSpec['python'] = {
   kind: 'cpython',
@@ -14,8 +20,19 @@ const wheel = (name: string, sha: string, onlyArches?: string[]) => ({
   ...(onlyArches ? { onlyArches } : {})
 })
 
+const installer = wheel('pip-26.2.2-py3-none-any.whl', 'f')
+const PIP =
+  '/app/bin/python3 pip-26.2.2-py3-none-any.whl/pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location'
+const installerSource = {
+  type: 'file',
+  url: installer.url,
+  sha256: installer.sha256,
+  'dest-filename': installer.filename
+}
+
 const spec: ManifestSpec = {
   appId: 'org.example.Hello',
+  installer,
   runtime: 'org.example.Platform',
   runtimeVersion: '1',
   sdk: 'org.example.Sdk',
@@ -78,9 +95,11 @@ describe('buildManifest', () => {
         '/lib/*.a',
         '/share/man',
         '/lib/python3.11/test',
-        '/lib/python3.11/config-*'
+        '/lib/python3.11/config-*',
+        '*.opt-1.pyc'
       ])
     )
+    expect(cpython['config-opts']).toEqual(['--without-ensurepip'])
   })
 
   it('installs the requirements offline with one hash-checked pip call', () => {
@@ -88,16 +107,10 @@ describe('buildManifest', () => {
       name: 'python3-requirements',
       buildsystem: 'simple',
       'build-commands': [
-        expect.stringMatching(/--no-index .*--require-hashes --no-deps -r requirements\.lock$/)
+        `${PIP} --no-index --use-pep517 --find-links="file://\${PWD}" --require-hashes --no-deps -r requirements.lock`
       ]
     })
     expect(requirementsModule!.sources).toEqual([
-      {
-        type: 'file',
-        url: 'https://files.example/fpa_pure-1.0-py3-none-any.whl',
-        sha256: 'd'.repeat(64),
-        'dest-filename': 'fpa_pure-1.0-py3-none-any.whl'
-      },
       {
         type: 'file',
         url: 'https://files.example/fast-1.0-cp311-cp311-manylinux_2_17_x86_64.whl',
@@ -105,6 +118,13 @@ describe('buildManifest', () => {
         'dest-filename': 'fast-1.0-cp311-cp311-manylinux_2_17_x86_64.whl',
         'only-arches': ['x86_64']
       },
+      {
+        type: 'file',
+        url: 'https://files.example/fpa_pure-1.0-py3-none-any.whl',
+        sha256: 'd'.repeat(64),
+        'dest-filename': 'fpa_pure-1.0-py3-none-any.whl'
+      },
+      installerSource,
       {
         type: 'inline',
         contents: spec.requirements.kind === 'pinned' && spec.requirements.pinned.lock,
@@ -116,7 +136,14 @@ describe('buildManifest', () => {
   it('builds the app from its pinned archive with its pinned build backend, then installs the launcher', () => {
     const app = modulesOf(manifest)[2] as Record<string, unknown>
     expect(app.sources).toEqual([
-      { type: 'archive', path: 'hello-source.tar', sha256: 'b'.repeat(64), dest: 'project' },
+      {
+        type: 'archive',
+        path: 'hello-source.tar',
+        sha256: 'b'.repeat(64),
+        'strip-components': 0,
+        dest: 'project'
+      },
+      installerSource,
       {
         type: 'file',
         url: 'https://files.example/setuptools-66.1.1-py3-none-any.whl',
@@ -131,9 +158,7 @@ describe('buildManifest', () => {
       }
     ])
     expect(app['build-commands']).toEqual([
-      expect.stringMatching(
-        /--no-index .*--find-links="file:\/\/\$\{PWD\}\/build-deps" --no-deps \.\/project$/
-      ),
+      `${PIP} --no-index --use-pep517 --find-links="file://\${PWD}/build-deps" --no-deps ./project`,
       'install -Dm755 flatpak-python-launcher /app/bin/hello'
     ])
   })
@@ -152,7 +177,13 @@ describe('buildManifest', () => {
       })
     }
     expect(requirements.sources).toEqual([
+      installerSource,
       { type: 'file', path: '../requirements.txt', 'dest-filename': 'requirements.txt' }
+    ])
+    expect(requirements['build-commands']).toEqual([`${PIP} -r requirements.txt`])
+    expect(app['build-commands']).toEqual([
+      `${PIP} ./project`,
+      'install -Dm755 flatpak-python-launcher /app/bin/hello'
     ])
   })
 
@@ -181,5 +212,19 @@ describe('pythonOnlyManifest', () => {
     const partial = pythonOnlyManifest(spec)
     expect({ ...partial, modules: undefined }).toEqual({ ...full, modules: undefined })
     expect(partial.modules).toEqual([modulesOf(full)[0]])
+  })
+})
+
+describe('uniqueFiles', () => {
+  it('keeps each file once, sorted by file name', () => {
+    expect(
+      uniqueFiles([wheel('b.whl', 'b'), wheel('a.whl', 'a'), wheel('b.whl', 'b')]).map(x => x.filename)
+    ).toEqual(['a.whl', 'b.whl'])
+  })
+})
+
+describe('pip in build commands', () => {
+  it('refuses an installer file name that a shell would not read as one word', () => {
+    expect(() => buildManifest({ ...spec, installer: wheel('pip-1;rm -rf.whl', 'f') })).toThrow(/Refusing/)
   })
 })

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  lockText,
-  pinReport,
-  uniqueFiles,
-  wheelArches,
-  type PipReport,
-  type PipReportItem
-} from '../src/requirements.js'
+import { lockText, pinReport, wheelArches, type PipReport, type PipReportItem } from '../src/requirements.js'
 
 const sha = (c: string) => c.repeat(64)
 
@@ -139,15 +132,5 @@ describe('lockText', () => {
       )
     )
     expect(lockText(pinned)).toBe(`Alpha==1 --hash=sha256:${sha('a')}\nzeta==2 --hash=sha256:${sha('a')}\n`)
-  })
-})
-
-describe('uniqueFiles', () => {
-  it('keeps each file once, sorted by file name', () => {
-    const f = (filename: string, c: string) => ({ url: `http://i/${filename}`, sha256: sha(c), filename })
-    expect(uniqueFiles([f('b.whl', 'b'), f('a.whl', 'a'), f('b.whl', 'b')]).map(x => x.filename)).toEqual([
-      'a.whl',
-      'b.whl'
-    ])
   })
 })

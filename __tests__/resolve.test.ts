@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parsePipVersion, pipEnvironment, reportArgs } from '../src/resolve.js'
+import { pipEnvironment, reportArgs, wheelVersion } from '../src/resolve.js'
 
 describe('pipEnvironment', () => {
   it('names the index, shuts out pip configuration files and passes only proxies from the runner', () => {
@@ -15,18 +15,18 @@ describe('pipEnvironment', () => {
       PIP_DISABLE_PIP_VERSION_CHECK: '1',
       PIP_NO_INPUT: '1',
       PIP_NO_CACHE_DIR: '1',
+      PIP_ROOT_USER_ACTION: 'ignore',
       PYTHONDONTWRITEBYTECODE: '1',
       https_proxy: 'http://proxy:3128'
     })
   })
 })
 
-describe('parsePipVersion', () => {
+describe('wheelVersion', () => {
   it.each([
-    ['pip 22.3.1 from /app/lib/python3.11/site-packages/pip (python 3.11)', [22, 3, 1]],
-    ['pip 25.0 from x (python 3.13)', [25, 0]],
-    ['no pip here', undefined]
-  ])('%s', (out, version) => expect(parsePipVersion(out)).toEqual(version))
+    ['pip-26.2.2-py3-none-any.whl', [26, 2, 2]],
+    ['pip-23.0-py3-none-any.whl', [23, 0]]
+  ])('%s', (file, version) => expect(wheelVersion(file)).toEqual(version))
 })
 
 describe('reportArgs', () => {

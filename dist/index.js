@@ -31787,7 +31787,8 @@ const CACHE_HIT = /^Cache hit for ([^,]+), skipping build/;
 const BUILDING = /^Building module (\S+) in /;
 // Anything that starts the next step ends the module before it.
 const NEXT_STEP = /^(Cache hit for |Building module |Cleaning up|Finishing app|Exporting |Everything cached|Pruning cache)/;
-const ERROR = /^Error: (.*)$/;
+// flatpak-builder's own failures: `Error: module x: ...`, or a failed download.
+const ERROR = /^(?:Error: (.*)|(Failed to download sources: .*))$/;
 const MODULE_IN_ERROR = /module ([^:\s]+):/;
 /** Which modules flatpak-builder built or took from its cache, and how long each took. */
 function summarizeBuilderLog(lines) {
@@ -31813,8 +31814,8 @@ function summarizeBuilderLog(lines) {
         }
         const err = ERROR.exec(text);
         if (err) {
-            error = err[1];
-            failedModule = MODULE_IN_ERROR.exec(err[1])?.[1] ?? current?.result.name;
+            error = err[1] ?? err[2];
+            failedModule = MODULE_IN_ERROR.exec(error)?.[1] ?? current?.result.name;
         }
     }
     close(lines.at(-1)?.at ?? 0);
@@ -31835,6 +31836,17 @@ function failureTail(lines, failedModule, count) {
 
 
 
+// Settings for the runner's own Python must not reach pip or Python in the sandbox: flatpak passes
+// most of the environment through.
+const HOST_PYTHON_SETTINGS = /^(PIP_|PYTHON)/i;
+function childEnvironment(host, extra = {}) {
+    const env = {};
+    for (const [name, value] of Object.entries(host)) {
+        if (value !== undefined && !HOST_PYTHON_SETTINGS.test(name))
+            env[name] = value;
+    }
+    return { ...env, ...extra };
+}
 /** Runs an argv (no shell), streaming its output to the log and keeping it with timestamps. */
 async function run(argv, options = {}) {
     const lines = [];
@@ -31844,7 +31856,8 @@ async function run(argv, options = {}) {
     const exitCode = await exec_exec(argv[0], argv.slice(1), {
         ignoreReturnCode: true,
         silent: options.silent,
-        env: options.env ? { ...process.env, ...options.env } : undefined,
+        cwd: options.cwd,
+        env: childEnvironment(process.env, options.env),
         listeners: { stdline: keep, errline: keep }
     });
     return { exitCode, lines };
@@ -31885,15 +31898,16 @@ class BuildError extends Error {
  * Runs flatpak-builder. On failure, names the module that failed and shows the end of that module's
  * log, so nobody has to scroll through CPython's build output to find it.
  */
-async function runBuilder(argv) {
-    const result = await run(argv);
+async function runBuilder(argv, workDir) {
+    // flatpak-builder keeps its state in .flatpak-builder under its working directory, and names the
+    // cache refs after the manifest's file name only: the state moves with the manifest's directory.
+    const result = await run(argv, { cwd: workDir });
     const summary = summarizeBuilderLog(result.lines);
     if (result.exitCode !== 0) {
         const where = summary.failedModule ? ` in module ${summary.failedModule}` : '';
         const tail = failureTail(result.lines, summary.failedModule, 40);
-        startGroup(`Last ${tail.length} lines of the failed build${where}`);
-        info(tail.join('\n'));
-        endGroup();
+        // The build log is long (CPython's alone is ~10,000 lines): repeat the part that failed at its end.
+        info(`\n── The last ${tail.length} lines of the failed build${where} ──\n${tail.join('\n')}`);
         throw new BuildError(`flatpak-builder failed${where} (exit ${result.exitCode}): ${summary.error ?? 'see the log above'}\n` +
             tailText(tail.slice(-15)), summary);
     }
@@ -31901,7 +31915,7 @@ async function runBuilder(argv) {
 }
 /** Runs the app; fails when it exits non-zero, hangs past the timeout, or prints nothing matching `expect`. */
 async function runSmoke(smoke) {
-    const result = await run(smoke.argv, { env: smoke.env });
+    const result = await run(smoke.argv, { env: smoke.env, cwd: smoke.cwd });
     const output = result.lines.map(l => l.text).join('\n');
     const tail = result.lines.slice(-20).map(l => l.text);
     // timeout(1) exits 124 after TERM, 137 after KILL.
@@ -32186,13 +32200,21 @@ function isPlainWord(name) {
 
 ;// CONCATENATED MODULE: ./src/manifest.ts
 
+
 const REQUIREMENTS_MODULE = 'python3-requirements';
 const REQUIREMENTS_FILE = `${REQUIREMENTS_MODULE}.json`;
 const PROJECT_DIR = 'project';
 const BUILD_DEPS_DIR = 'build-deps';
 const LAUNCHER = 'flatpak-python-launcher';
-// The same pip flags wherever pip runs inside the build: offline, no cache to keep, quiet about itself.
-const PIP_OFFLINE = 'pip install --no-index --no-cache-dir --disable-pip-version-check --no-warn-script-location';
+// Wheel file names are plain words, but this one goes into a shell command.
+function pipCommand(installer, args) {
+    if (!isPlainWord(installer.filename))
+        throw new Error(`Refusing to put '${installer.filename}' into a build command.`);
+    return `/app/bin/python3 ${installer.filename}/pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location ${args}`;
+}
+// pip uses PEP 517 for every project, setup.py-only ones too, so their build requirements come
+// from the pinned wheels and not from whatever the Python has installed.
+const OFFLINE = '--no-index --use-pep517';
 /** What an app never uses at run time; removed after every module is built, so C extensions still see the headers. */
 function cpythonCleanup(minor) {
     const lib = `/lib/python${minor}`;
@@ -32212,7 +32234,10 @@ function cpythonCleanup(minor) {
         `${lib}/idlelib`,
         `${lib}/tkinter`,
         `${lib}/turtledemo`,
-        `${lib}/ensurepip`
+        `${lib}/ensurepip`,
+        // Compiled for python -O/-OO only, which apps are not run with.
+        '*.opt-1.pyc',
+        '*.opt-2.pyc'
     ];
 }
 /** The first module: CPython from its release tarball, or a venv over the runtime's python3. */
@@ -32229,7 +32254,8 @@ function pythonModule(python) {
     return {
         name: 'python3',
         sources: [{ type: 'archive', url: python.url, sha256: python.release.sha256 }],
-        'config-opts': ['--with-ensurepip=install'],
+        // No pip or setuptools in the app: the build installs with a pinned pip run from its wheel.
+        'config-opts': ['--without-ensurepip'],
         cleanup: cpythonCleanup(minorVersion(python.release.version))
     };
 }
@@ -32244,15 +32270,15 @@ function fileSource(file, dest) {
     };
 }
 /** The requirements module: every file pinned, installed with one hash-checked, offline pip call. */
-function requirementsModule(pinned) {
+function requirementsModule(pinned, installer) {
     return {
         name: REQUIREMENTS_MODULE,
         buildsystem: 'simple',
         'build-commands': [
-            `/app/bin/python3 -m ${PIP_OFFLINE} --find-links="file://\${PWD}" --require-hashes --no-deps -r requirements.lock`
+            pipCommand(installer, `${OFFLINE} --find-links="file://\${PWD}" --require-hashes --no-deps -r requirements.lock`)
         ],
         sources: [
-            ...pinned.files.map(f => fileSource(f)),
+            ...uniqueFiles([installer, ...pinned.files]).map(f => fileSource(f)),
             { type: 'inline', contents: pinned.lock, 'dest-filename': 'requirements.lock' }
         ]
     };
@@ -32264,25 +32290,31 @@ function networkBuildOptions(index) {
         env.PIP_EXTRA_INDEX_URL = index.extraUrl;
     return { 'build-args': ['--share=network'], env };
 }
-function networkRequirementsModule(file, index) {
+function networkRequirementsModule(file, spec) {
     return {
         name: REQUIREMENTS_MODULE,
         buildsystem: 'simple',
-        'build-options': networkBuildOptions(index),
-        'build-commands': [
-            '/app/bin/python3 -m pip install --no-cache-dir --disable-pip-version-check -r requirements.txt'
-        ],
-        sources: [{ type: 'file', path: file, 'dest-filename': 'requirements.txt' }]
+        'build-options': networkBuildOptions(spec.index),
+        'build-commands': [pipCommand(spec.installer, '-r requirements.txt')],
+        sources: [fileSource(spec.installer), { type: 'file', path: file, 'dest-filename': 'requirements.txt' }]
     };
 }
 function appModule(spec) {
     const network = spec.requirements.kind === 'network';
     const install = network
-        ? `/app/bin/python3 -m pip install --no-cache-dir --disable-pip-version-check ./${PROJECT_DIR}`
-        : `/app/bin/python3 -m ${PIP_OFFLINE} --find-links="file://\${PWD}/${BUILD_DEPS_DIR}" --no-deps ./${PROJECT_DIR}`;
+        ? pipCommand(spec.installer, `./${PROJECT_DIR}`)
+        : pipCommand(spec.installer, `${OFFLINE} --find-links="file://\${PWD}/${BUILD_DEPS_DIR}" --no-deps ./${PROJECT_DIR}`);
     const commands = [install];
     const sources = [
-        { type: 'archive', path: spec.app.path, sha256: spec.app.sha256, dest: PROJECT_DIR },
+        // The archive holds the project's files at its top level (archiveApp): nothing to strip.
+        {
+            type: 'archive',
+            path: spec.app.path,
+            sha256: spec.app.sha256,
+            'strip-components': 0,
+            dest: PROJECT_DIR
+        },
+        fileSource(spec.installer),
         ...spec.app.buildDeps.map(f => fileSource(f, BUILD_DEPS_DIR))
     ];
     if (spec.launcher) {
@@ -32321,11 +32353,11 @@ function buildManifest(spec) {
     const modules = [pythonModule(spec.python)];
     let included;
     if (spec.requirements.kind === 'pinned') {
-        included = requirementsModule(spec.requirements.pinned);
+        included = requirementsModule(spec.requirements.pinned, spec.installer);
         modules.push(REQUIREMENTS_FILE);
     }
     else if (spec.requirements.kind === 'network' && spec.requirements.file) {
-        modules.push(networkRequirementsModule(spec.requirements.file, spec.index));
+        modules.push(networkRequirementsModule(spec.requirements.file, spec));
     }
     modules.push(appModule(spec));
     return { manifest: topLevel(spec, modules), requirementsModule: included };
@@ -32336,6 +32368,13 @@ function buildManifest(spec) {
  */
 function pythonOnlyManifest(spec) {
     return topLevel(spec, [pythonModule(spec.python)]);
+}
+/** Every file once, in a stable order: the same resolution gives the same manifest. */
+function uniqueFiles(files) {
+    const byHash = new Map();
+    for (const f of files)
+        byHash.set(f.sha256, f);
+    return [...byHash.values()].sort((a, b) => a.filename.localeCompare(b.filename));
 }
 function serialize(json) {
     return `${JSON.stringify(json, null, 2)}\n`;
@@ -32389,17 +32428,19 @@ async function installWithApt() {
     await exec_exec(update[0], update.slice(1), { env });
     await exec_exec(install[0], install.slice(1), { env });
 }
-/** Finds flatpak and flatpak-builder (installing them with apt when missing and possible) and FUSE. */
+/** Finds flatpak, flatpak-builder and ostree (installing them with apt when missing and possible) and FUSE. */
 async function preflight() {
-    let [flatpak, flatpakBuilder] = await Promise.all([toolVersion('flatpak'), toolVersion('flatpak-builder')]);
-    if (!flatpak || !flatpakBuilder) {
+    const versions = () => Promise.all(['flatpak', 'flatpak-builder', 'ostree'].map(tool => toolVersion(tool)));
+    let [flatpak, flatpakBuilder, ostree] = await versions();
+    if (!flatpak || !flatpakBuilder || !ostree) {
         await installWithApt();
-        [flatpak, flatpakBuilder] = await Promise.all([toolVersion('flatpak'), toolVersion('flatpak-builder')]);
-        if (!flatpak || !flatpakBuilder)
-            throw new Error('flatpak or flatpak-builder is still missing after apt-get install.');
+        [flatpak, flatpakBuilder, ostree] = await versions();
+        if (!flatpak || !flatpakBuilder || !ostree) {
+            throw new Error('flatpak, flatpak-builder or ostree is still missing after apt-get install.');
+        }
     }
     const rofilesFuse = await fuseUsable();
-    info(`flatpak ${flatpak}, flatpak-builder ${flatpakBuilder}`);
+    info(`flatpak ${flatpak}, flatpak-builder ${flatpakBuilder}, ostree ${ostree}`);
     info(rofilesFuse
         ? 'FUSE works: flatpak-builder uses rofiles-fuse.'
         : 'No usable /dev/fuse: building with --disable-rofiles-fuse.');
@@ -33754,7 +33795,9 @@ function describeProject(files) {
             pyproject = parse(files.pyproject);
         }
         catch (e) {
-            throw new Error(`pyproject.toml is not valid TOML: ${e.message.split('\n')[0]}`, { cause: e });
+            throw new Error(`pyproject.toml is not valid TOML: ${e.message.split('\n')[0]}`, {
+                cause: e
+            });
         }
     }
     const project = table(pyproject.project);
@@ -33931,17 +33974,9 @@ function lockText(pinned) {
         .map(p => `${p.name}==${p.version} --hash=sha256:${p.sha256}\n`)
         .join('');
 }
-/** Every file once, in a stable order: the same resolution gives the same manifest. */
-function uniqueFiles(files) {
-    const byHash = new Map();
-    for (const f of files)
-        byHash.set(f.sha256, f);
-    return [...byHash.values()].sort((a, b) => a.filename.localeCompare(b.filename));
-}
-/** The requirements of a [build-system] table, or setuptools' when it has none (PEP 517/518 fallback). */
-const DEFAULT_BUILD_REQUIRES = (/* unused pure expression or super */ null && (['setuptools>=40.8.0', 'wheel']));
 
 ;// CONCATENATED MODULE: ./src/resolve.ts
+
 
 
 
@@ -33961,6 +33996,7 @@ function pipEnvironment(index, host) {
         PIP_DISABLE_PIP_VERSION_CHECK: '1',
         PIP_NO_INPUT: '1',
         PIP_NO_CACHE_DIR: '1',
+        PIP_ROOT_USER_ACTION: 'ignore',
         PYTHONDONTWRITEBYTECODE: '1'
     };
     if (index.extraUrl)
@@ -33970,9 +34006,9 @@ function pipEnvironment(index, host) {
             env[name] = host[name];
     return env;
 }
-/** `pip 22.3.1 from ...` → [22, 3, 1]. */
-function parsePipVersion(output) {
-    return /^pip (\d+(?:\.\d+)*)/m.exec(output)?.[1].split('.').map(Number);
+/** `pip-26.2.2-py3-none-any.whl` → [26, 2, 2]. */
+function wheelVersion(filename) {
+    return filename.split('-')[1].split('.').map(Number);
 }
 function atLeast(version, minimum) {
     for (let i = 0; i < minimum.length; i++) {
@@ -33981,16 +34017,28 @@ function atLeast(version, minimum) {
     }
     return true;
 }
-/** The argv of pip install --dry-run --report for `args`, from the pip given. */
-function reportArgs(pip, report, args) {
-    return [...pip, 'install', '--dry-run', '--ignore-installed', '--quiet', '--report', report, ...args];
+/** Runs the pip wheel CPython's ensurepip carries, or else the runtime's own pip (a venv over it sees it). */
+async function bundledPip(buildDir) {
+    const lib = external_node_path_namespaceObject.join(buildDir, 'files', 'lib');
+    for (const dir of (await promises_namespaceObject.readdir(lib).catch(() => [])).filter(d => d.startsWith('python3'))) {
+        const bundled = external_node_path_namespaceObject.join(lib, dir, 'ensurepip', '_bundled');
+        const wheel = (await promises_namespaceObject.readdir(bundled).catch(() => [])).find(f => f.startsWith('pip-') && f.endsWith('.whl'));
+        // A pip wheel runs straight from the archive: python pip-X.whl/pip.
+        if (wheel)
+            return [PYTHON, `/app/lib/${dir}/ensurepip/_bundled/${wheel}/pip`];
+    }
+    return [PYTHON, '-m', 'pip'];
 }
-class Sandbox {
+/** Runs programs in the build sandbox: the built Python as /app, with network and the scratch directory. */
+class PipSandbox {
     spec;
     env;
-    constructor(spec, env) {
+    constructor(spec, env = pipEnvironment(spec.index, process.env)) {
         this.spec = spec;
         this.env = env;
+    }
+    get workDir() {
+        return this.spec.workDir;
     }
     async run(what, command) {
         const dirs = [this.spec.workDir, ...this.spec.readOnlyDirs.map(d => `${d}:ro`)];
@@ -33998,33 +34046,53 @@ class Sandbox {
         const { lines } = await runChecked(what, argv);
         return lines.map(l => l.text).join('\n');
     }
+    async report(what, pip, name, args) {
+        const file = external_node_path_namespaceObject.join(this.spec.workDir, `${name}.json`);
+        await this.run(what, reportArgs(pip, file, args));
+        return JSON.parse(await promises_namespaceObject.readFile(file, 'utf8'));
+    }
 }
-/** pip of the built Python when it writes report format 1, else a newer pip run from its wheel. */
-async function resolverPip(sandbox, workDir) {
-    const bundled = [PYTHON, '-m', 'pip'];
-    const version = parsePipVersion(await sandbox.run('Asking pip for its version', [...bundled, '--version']));
-    if (version && atLeast(version, MIN_PIP))
-        return bundled;
-    info(`pip ${version?.join('.')} writes no report format 1; fetching pip>=${MIN_PIP.join('.')} to resolve with.`);
-    const dest = external_node_path_namespaceObject.join(workDir, 'pip');
-    await sandbox.run('Fetching a newer pip', [
-        ...bundled,
+/**
+ * The newest pip on the index, fetched with the pip the Python came with (CPython 3.11.2 brings
+ * 22.3.1, which writes no report format 1): it resolves, and the build installs with it, so no pip
+ * needs to be part of the app.
+ */
+async function resolveInstaller(sandbox, bootstrap) {
+    const dest = external_node_path_namespaceObject.join(sandbox.workDir, 'installer');
+    await sandbox.run('Fetching pip', [
+        ...bootstrap,
         'download',
         '--no-deps',
         '--only-binary=:all:',
         '--dest',
         dest,
-        `pip>=${MIN_PIP.join('.')}`
+        'pip'
     ]);
     const wheel = (await promises_namespaceObject.readdir(dest)).find(f => f.endsWith('.whl'));
     if (!wheel)
         throw new Error(`pip download left no wheel in ${dest}.`);
-    // A pip wheel runs straight from the archive: python pip-X.whl/pip.
-    return [PYTHON, external_node_path_namespaceObject.join(dest, wheel, 'pip')];
+    const version = wheelVersion(wheel);
+    if (!atLeast(version, MIN_PIP)) {
+        throw new Error(`The newest pip on pip-index-url is ${version.join('.')}; pip ${MIN_PIP.join('.')} or newer is needed.`);
+    }
+    const argv = [PYTHON, external_node_path_namespaceObject.join(dest, wheel, 'pip')];
+    const report = await sandbox.report('Pinning pip', argv, 'installer', [
+        '--no-deps',
+        '--only-binary=:all:',
+        `pip==${version.join('.')}`
+    ]);
+    const { pinned, problems } = pinReport(report);
+    failOnProblems('pip itself cannot be pinned', problems);
+    const file = pinned[0];
+    const sha256 = await sha256File(external_node_path_namespaceObject.join(dest, wheel));
+    if (file.filename !== wheel || file.sha256 !== sha256) {
+        throw new Error(`pip's report names ${file.filename} (sha256 ${file.sha256}), but the download was ${wheel} (sha256 ${sha256}).`);
+    }
+    return { file: { url: file.url, sha256, filename: wheel }, version: version.join('.'), argv };
 }
-async function report(sandbox, what, pip, file, args) {
-    await sandbox.run(what, reportArgs(pip, file, args));
-    return JSON.parse(await promises_namespaceObject.readFile(file, 'utf8'));
+/** The argv of pip install --dry-run --report for `args`, from the pip given. */
+function reportArgs(pip, report, args) {
+    return [...pip, 'install', '--dry-run', '--ignore-installed', '--quiet', '--report', report, ...args];
 }
 function failOnProblems(what, problems) {
     if (problems.length > 0)
@@ -34035,31 +34103,30 @@ function failOnProblems(what, problems) {
  * Python the Flatpak will contain: markers and Requires-Python are evaluated for exactly that
  * interpreter. Then the same for what each sdist (and the app) needs to build, as wheels.
  */
-async function resolveRequirements(spec) {
-    const sandbox = new Sandbox(spec, pipEnvironment(spec.index, process.env));
-    const pip = await resolverPip(sandbox, spec.workDir);
+async function resolveRequirements(sandbox, pip, spec) {
     const appTarget = spec.extras.length > 0 ? `${spec.appTree}[${spec.extras.join(',')}]` : spec.appTree;
-    const main = await report(sandbox, 'Resolving the requirements with pip', pip, external_node_path_namespaceObject.join(spec.workDir, 'report.json'), [...(spec.requirements ? ['-r', spec.requirements] : []), appTarget]);
+    const main = await sandbox.report('Resolving the requirements with pip', pip, 'report', [
+        ...(spec.requirements ? ['-r', spec.requirements] : []),
+        appTarget
+    ]);
     const { pinned, problems } = pinReport(main, `file://${spec.appTree}`);
     failOnProblems('These requirements cannot be pinned', problems);
     const sdists = pinned.filter(p => p.kind === 'sdist');
     const sources = [...sdists.map(s => `${s.url}#sha256=${s.sha256}`), spec.appTree];
     const helper = external_node_path_namespaceObject.join(spec.workDir, 'build_requires.py');
     await promises_namespaceObject.copyFile(HELPER, helper);
-    const buildRequires = JSON.parse((await sandbox.run('Finding build requirements', [
+    const output = await sandbox.run('Finding build requirements', [
         PYTHON,
         helper,
         spec.workDir,
         JSON.stringify(pip),
         ...sources
-    ]))
-        .trim()
-        .split('\n')
-        .at(-1));
+    ]);
+    const buildRequires = JSON.parse(output.trim().split('\n').at(-1));
     const buildDeps = async (source, label, i) => {
         const { requires, dynamic } = buildRequires[source];
-        const r = await report(sandbox, `Resolving the build requirements of ${label}`, pip, external_node_path_namespaceObject.join(spec.workDir, `build-report-${i}.json`), ['--only-binary=:all:', ...requires, ...dynamic]);
-        const result = pinReport(r);
+        const report = await sandbox.report(`Resolving the build requirements of ${label}`, pip, `build-report-${i}`, ['--only-binary=:all:', ...requires, ...dynamic]);
+        const result = pinReport(report);
         failOnProblems(`The build requirements of ${label} cannot be pinned`, result.problems);
         return result.pinned;
     };
@@ -34068,17 +34135,66 @@ async function resolveRequirements(spec) {
         sdistDeps.push(...(await buildDeps(sources[i], `${sdist.name} ${sdist.version}`, i)));
     }
     const appBuildDeps = await buildDeps(spec.appTree, 'the app', sdists.length);
-    const strip = ({ url, sha256, filename, onlyArches }) => ({
-        url,
-        sha256,
-        filename,
-        ...(onlyArches ? { onlyArches } : {})
-    });
     return {
-        requirements: { lock: lockText(pinned), files: uniqueFiles([...pinned, ...sdistDeps].map(strip)) },
-        appBuildDeps: uniqueFiles(appBuildDeps.map(strip)),
-        pipVersion: main.pip_version ?? 'unknown'
+        requirements: { lock: lockText(pinned), files: uniqueFiles([...pinned, ...sdistDeps].map(pinnedFile)) },
+        appBuildDeps: uniqueFiles(appBuildDeps.map(pinnedFile))
     };
+}
+function pinnedFile({ url, sha256, filename, onlyArches }) {
+    return { url, sha256, filename, ...(onlyArches ? { onlyArches } : {}) };
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+
+
+/** flatpak-builder's state directory: under the working directory, which is the manifest's. */
+function stateDir(manifest) {
+    return external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(manifest), '.flatpak-builder');
+}
+/** The OSTree repo in which flatpak-builder keeps one commit per build stage. */
+function cacheRepo(manifest) {
+    return external_node_path_namespaceObject.join(stateDir(manifest), 'cache');
+}
+/**
+ * flatpak-builder names a manifest's cache refs `<arch>-<manifest file name>/<stage>` (without
+ * --state-dir), and prunes, after each build, the stages of that name that the build did not use.
+ */
+function cacheBranch(arch, manifest) {
+    return `${arch}-${external_node_path_namespaceObject.basename(manifest)}`;
+}
+/** The Python-only manifest next to the full one: its own file name, so its own cache refs. */
+function pythonManifestPath(manifest) {
+    return manifest.replace(/\.json$/, '.python.json');
+}
+function listRefsArgs(repo, branch) {
+    return ['ostree', 'refs', `--repo=${repo}`, '--list', branch];
+}
+/** Points `to/<stage>` at the commit of `from/<stage>` for every stage of `from`. */
+function aliasStageArgs(repo, refs, from, to) {
+    return refs
+        .filter(ref => ref.startsWith(`${from}/`))
+        .map(ref => [
+        'ostree',
+        'refs',
+        `--repo=${repo}`,
+        '--force',
+        `--create=${to}/${ref.slice(from.length + 1)}`,
+        ref
+    ]);
+}
+/**
+ * Lends the stages the Python-only build committed (init, then CPython) to the full manifest's
+ * refs. The full build then finds CPython in the cache, and the Python-only build, having refs of
+ * its own, never prunes the stages of the full one (requirements, app, cleanup, finish).
+ */
+async function lendPythonStages(arch, manifest) {
+    const repo = cacheRepo(manifest);
+    const from = cacheBranch(arch, pythonManifestPath(manifest));
+    const { lines } = await runChecked('Listing the cached stages', listRefsArgs(repo, from), { silent: true });
+    const refs = lines.map(l => l.text.trim()).filter(Boolean);
+    for (const argv of aliasStageArgs(repo, refs, from, cacheBranch(arch, manifest))) {
+        await runChecked('Sharing the Python stage with the full manifest', argv, { silent: true });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -34119,6 +34235,7 @@ async function writeSummary(facts) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -34230,27 +34347,21 @@ async function main_run() {
             info(`${files} files → ${file} (sha256 ${sha256})`);
             return { path: external_node_path_namespaceObject.basename(file), sha256 };
         });
-        const launcher = entrypoint.kind === 'script' && entrypoint.script === inputs.command
-            ? undefined
-            : launcherLines(entrypoint);
-        const spec = {
+        const identity = {
             appId: inputs.appId,
             runtime: inputs.runtime,
             runtimeVersion: inputs.runtimeVersion,
             sdk: inputs.sdk,
             command: inputs.command,
             finishArgs: inputs.finishArgs,
-            python: inputs.python,
-            appModule,
-            app: { ...archive, buildDeps: [] },
-            launcher,
-            requirements: { kind: 'none' },
-            index: inputs.index
+            python: inputs.python
         };
         await group('Add the remote', () => runChecked('flatpak remote-add', remoteAddArgs(remote)));
         const pythonVersion = await group('Build Python', async () => {
-            await writeJson(inputs.manifestPath, pythonOnlyManifest(spec));
-            await runBuilder(buildPythonArgs(target, remote, tools.rofilesFuse));
+            const pythonManifest = pythonManifestPath(inputs.manifestPath);
+            await writeJson(pythonManifest, pythonOnlyManifest(identity));
+            await runBuilder(buildPythonArgs({ ...target, manifest: pythonManifest }, remote, tools.rofilesFuse), workDir);
+            await lendPythonStages(target.arch, inputs.manifestPath);
             const { lines } = await runChecked('Running the built Python', sandboxArgs(target.buildDir, [], {}, [
                 '/app/bin/python3',
                 '-c',
@@ -34261,18 +34372,26 @@ async function main_run() {
         main_setOutput(Output.PythonVersion, pythonVersion);
         if (inputs.buildNetwork) {
             warning('build-network is true: pip downloads from the index while flatpak-builder builds. Flathub rejects manifests that do this; leave build-network off to get pinned, offline sources.', { title: `Input ${Input.BuildNetwork}` });
-            spec.requirements = {
-                kind: 'network',
-                file: inputs.requirements ? external_node_path_namespaceObject.relative(workDir, inputs.requirements) : undefined
-            };
         }
-        else {
-            const resolution = await group('Resolve requirements', () => resolve(inputs, target, workDir, archive.path));
-            spec.app.buildDeps = resolution.appBuildDeps;
-            if (resolution.requirements.files.length > 0) {
-                spec.requirements = { kind: 'pinned', pinned: resolution.requirements };
-            }
-        }
+        const { installer, resolution } = await group('Resolve requirements', () => resolve(inputs, target, workDir, archive.path));
+        const spec = {
+            ...identity,
+            installer: installer.file,
+            appModule,
+            app: { ...archive, buildDeps: resolution?.appBuildDeps ?? [] },
+            launcher: entrypoint.kind === 'script' && entrypoint.script === inputs.command
+                ? undefined
+                : launcherLines(entrypoint),
+            requirements: inputs.buildNetwork
+                ? {
+                    kind: 'network',
+                    file: inputs.requirements ? external_node_path_namespaceObject.relative(workDir, inputs.requirements) : undefined
+                }
+                : resolution && resolution.requirements.files.length > 0
+                    ? { kind: 'pinned', pinned: resolution.requirements }
+                    : { kind: 'none' },
+            index: inputs.index
+        };
         await group('Write manifest', async () => {
             const { manifest, requirementsModule } = buildManifest(spec);
             await writeJson(inputs.manifestPath, manifest);
@@ -34284,11 +34403,12 @@ async function main_run() {
             }
         });
         main_setOutput(Output.ManifestPath, inputs.manifestPath);
-        const build = await group('Build', () => runBuilder(buildAppArgs(target, tools.rofilesFuse)));
+        const build = await group('Build', () => runBuilder(buildAppArgs(target, tools.rofilesFuse), workDir));
         main_setOutput(Output.RepoPath, target.repo);
         await group('Smoke run in the SDK', () => runSmoke({
             label: `Smoke run of '${[inputs.command, ...inputs.smokeArgs].join(' ')}' in the SDK`,
             argv: withTimeout(inputs.smokeTimeout, sdkSmokeArgs(target, inputs.command, inputs.smokeArgs)),
+            cwd: workDir,
             timeout: inputs.smokeTimeout,
             expect: inputs.smokeExpect
         }));
@@ -34314,11 +34434,24 @@ async function main_run() {
         setFailed(error instanceof Error ? error.message : String(error));
     }
 }
+/** Pins pip, then (unless build-network) the requirements and build requirements, in the sandbox. */
 async function resolve(inputs, target, workDir, archive) {
+    const started = Date.now();
     const resolveDir = external_node_path_namespaceObject.join(workDir, 'resolve');
     await promises_namespaceObject.rm(resolveDir, { recursive: true, force: true });
+    await promises_namespaceObject.mkdir(resolveDir, { recursive: true });
+    const sandbox = new PipSandbox({
+        buildDir: target.buildDir,
+        workDir: resolveDir,
+        readOnlyDirs: inputs.requirements ? [external_node_path_namespaceObject.dirname(inputs.requirements)] : [],
+        index: inputs.index
+    });
+    const installer = await resolveInstaller(sandbox, await bundledPip(target.buildDir));
+    info(`pip ${installer.version} resolves and installs: ${installer.file.url}`);
+    if (inputs.buildNetwork)
+        return { installer };
     const appTree = external_node_path_namespaceObject.join(resolveDir, 'project');
-    await promises_namespaceObject.mkdir(appTree, { recursive: true });
+    await promises_namespaceObject.mkdir(appTree);
     // pip sees exactly the files the build will get.
     await runChecked('Unpacking the app archive', [
         'tar',
@@ -34326,19 +34459,15 @@ async function resolve(inputs, target, workDir, archive) {
         `--file=${external_node_path_namespaceObject.join(workDir, archive)}`,
         `--directory=${appTree}`
     ]);
-    const started = Date.now();
-    const resolution = await resolveRequirements({
-        buildDir: target.buildDir,
+    const resolution = await resolveRequirements(sandbox, installer.argv, {
         workDir: resolveDir,
-        readOnlyDirs: inputs.requirements ? [external_node_path_namespaceObject.dirname(inputs.requirements)] : [],
-        index: inputs.index,
         requirements: inputs.requirements,
         appTree,
         extras: []
     });
-    info(`Resolved with pip ${resolution.pipVersion} in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
+    info(`Resolved in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
         `${resolution.requirements.files.length} files for the requirements, ${resolution.appBuildDeps.length} to build the app.`);
-    return resolution;
+    return { installer, resolution };
 }
 /**
  * Installs the bundle into a throwaway installation and runs it under the Platform: the SDK run

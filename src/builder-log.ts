@@ -24,7 +24,8 @@ const BUILDING = /^Building module (\S+) in /
 // Anything that starts the next step ends the module before it.
 const NEXT_STEP =
   /^(Cache hit for |Building module |Cleaning up|Finishing app|Exporting |Everything cached|Pruning cache)/
-const ERROR = /^Error: (.*)$/
+// flatpak-builder's own failures: `Error: module x: ...`, or a failed download.
+const ERROR = /^(?:Error: (.*)|(Failed to download sources: .*))$/
 const MODULE_IN_ERROR = /module ([^:\s]+):/
 
 /** Which modules flatpak-builder built or took from its cache, and how long each took. */
@@ -49,8 +50,8 @@ export function summarizeBuilderLog(lines: TimedLine[]): BuilderLogSummary {
     }
     const err = ERROR.exec(text)
     if (err) {
-      error = err[1]
-      failedModule = MODULE_IN_ERROR.exec(err[1])?.[1] ?? current?.result.name
+      error = err[1] ?? err[2]
+      failedModule = MODULE_IN_ERROR.exec(error)?.[1] ?? current?.result.name
     }
   }
   close(lines.at(-1)?.at ?? 0)

@@ -5,12 +5,28 @@ import type { Argv } from './commands.js'
 
 export interface RunOptions {
   env?: Record<string, string>
+  cwd?: string
   silent?: boolean
 }
 
 export interface RunResult {
   exitCode: number
   lines: TimedLine[]
+}
+
+// Settings for the runner's own Python must not reach pip or Python in the sandbox: flatpak passes
+// most of the environment through.
+const HOST_PYTHON_SETTINGS = /^(PIP_|PYTHON)/i
+
+export function childEnvironment(
+  host: NodeJS.ProcessEnv,
+  extra: Record<string, string> = {}
+): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const [name, value] of Object.entries(host)) {
+    if (value !== undefined && !HOST_PYTHON_SETTINGS.test(name)) env[name] = value
+  }
+  return { ...env, ...extra }
 }
 
 /** Runs an argv (no shell), streaming its output to the log and keeping it with timestamps. */
@@ -22,7 +38,8 @@ export async function run(argv: Argv, options: RunOptions = {}): Promise<RunResu
   const exitCode = await exec.exec(argv[0], argv.slice(1), {
     ignoreReturnCode: true,
     silent: options.silent,
-    env: options.env ? { ...(process.env as Record<string, string>), ...options.env } : undefined,
+    cwd: options.cwd,
+    env: childEnvironment(process.env, options.env),
     listeners: { stdline: keep, errline: keep }
   })
   return { exitCode, lines }
@@ -70,15 +87,16 @@ export class BuildError extends Error {
  * Runs flatpak-builder. On failure, names the module that failed and shows the end of that module's
  * log, so nobody has to scroll through CPython's build output to find it.
  */
-export async function runBuilder(argv: Argv): Promise<BuilderLogSummary> {
-  const result = await run(argv)
+export async function runBuilder(argv: Argv, workDir: string): Promise<BuilderLogSummary> {
+  // flatpak-builder keeps its state in .flatpak-builder under its working directory, and names the
+  // cache refs after the manifest's file name only: the state moves with the manifest's directory.
+  const result = await run(argv, { cwd: workDir })
   const summary = summarizeBuilderLog(result.lines)
   if (result.exitCode !== 0) {
     const where = summary.failedModule ? ` in module ${summary.failedModule}` : ''
     const tail = failureTail(result.lines, summary.failedModule, 40)
-    core.startGroup(`Last ${tail.length} lines of the failed build${where}`)
-    core.info(tail.join('\n'))
-    core.endGroup()
+    // The build log is long (CPython's alone is ~10,000 lines): repeat the part that failed at its end.
+    core.info(`\n── The last ${tail.length} lines of the failed build${where} ──\n${tail.join('\n')}`)
     throw new BuildError(
       `flatpak-builder failed${where} (exit ${result.exitCode}): ${summary.error ?? 'see the log above'}\n` +
         tailText(tail.slice(-15)),
@@ -91,6 +109,7 @@ export async function runBuilder(argv: Argv): Promise<BuilderLogSummary> {
 export interface SmokeRun {
   label: string
   argv: Argv
+  cwd?: string
   timeout: number
   expect?: RegExp
   env?: Record<string, string>
@@ -98,7 +117,7 @@ export interface SmokeRun {
 
 /** Runs the app; fails when it exits non-zero, hangs past the timeout, or prints nothing matching `expect`. */
 export async function runSmoke(smoke: SmokeRun): Promise<string> {
-  const result = await run(smoke.argv, { env: smoke.env })
+  const result = await run(smoke.argv, { env: smoke.env, cwd: smoke.cwd })
   const output = result.lines.map(l => l.text).join('\n')
   const tail = result.lines.slice(-20).map(l => l.text)
   // timeout(1) exits 124 after TERM, 137 after KILL.

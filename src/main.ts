@@ -25,7 +25,8 @@ import {
   pythonOnlyManifest,
   REQUIREMENTS_FILE,
   serialize,
-  type ManifestSpec
+  type ManifestSpec,
+  type TopLevelSpec
 } from './manifest.js'
 import { preflight } from './preflight.js'
 import {
@@ -35,7 +36,15 @@ import {
   type Entrypoint,
   type Project
 } from './project.js'
-import { resolveRequirements, type Resolution } from './resolve.js'
+import {
+  bundledPip,
+  PipSandbox,
+  resolveInstaller,
+  resolveRequirements,
+  type Installer,
+  type Resolution
+} from './resolve.js'
+import { lendPythonStages, pythonManifestPath } from './state.js'
 import { writeSummary } from './summary.js'
 
 const FLATPAK_ARCHES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' }
@@ -143,30 +152,26 @@ export async function run(): Promise<void> {
       return { path: path.basename(file), sha256 }
     })
 
-    const launcher =
-      entrypoint.kind === 'script' && entrypoint.script === inputs.command
-        ? undefined
-        : launcherLines(entrypoint)
-    const spec: ManifestSpec = {
+    const identity: TopLevelSpec = {
       appId: inputs.appId,
       runtime: inputs.runtime,
       runtimeVersion: inputs.runtimeVersion,
       sdk: inputs.sdk,
       command: inputs.command,
       finishArgs: inputs.finishArgs,
-      python: inputs.python,
-      appModule,
-      app: { ...archive, buildDeps: [] },
-      launcher,
-      requirements: { kind: 'none' },
-      index: inputs.index
+      python: inputs.python
     }
 
     await core.group('Add the remote', () => runChecked('flatpak remote-add', remoteAddArgs(remote)))
 
     const pythonVersion = await core.group('Build Python', async () => {
-      await writeJson(inputs.manifestPath, pythonOnlyManifest(spec))
-      await runBuilder(buildPythonArgs(target, remote, tools.rofilesFuse))
+      const pythonManifest = pythonManifestPath(inputs.manifestPath)
+      await writeJson(pythonManifest, pythonOnlyManifest(identity))
+      await runBuilder(
+        buildPythonArgs({ ...target, manifest: pythonManifest }, remote, tools.rofilesFuse),
+        workDir
+      )
+      await lendPythonStages(target.arch, inputs.manifestPath)
       const { lines } = await runChecked(
         'Running the built Python',
         sandboxArgs(target.buildDir, [], {}, [
@@ -184,18 +189,29 @@ export async function run(): Promise<void> {
         'build-network is true: pip downloads from the index while flatpak-builder builds. Flathub rejects manifests that do this; leave build-network off to get pinned, offline sources.',
         { title: `Input ${Input.BuildNetwork}` }
       )
-      spec.requirements = {
-        kind: 'network',
-        file: inputs.requirements ? path.relative(workDir, inputs.requirements) : undefined
-      }
-    } else {
-      const resolution = await core.group('Resolve requirements', () =>
-        resolve(inputs, target, workDir, archive.path)
-      )
-      spec.app.buildDeps = resolution.appBuildDeps
-      if (resolution.requirements.files.length > 0) {
-        spec.requirements = { kind: 'pinned', pinned: resolution.requirements }
-      }
+    }
+    const { installer, resolution } = await core.group('Resolve requirements', () =>
+      resolve(inputs, target, workDir, archive.path)
+    )
+
+    const spec: ManifestSpec = {
+      ...identity,
+      installer: installer.file,
+      appModule,
+      app: { ...archive, buildDeps: resolution?.appBuildDeps ?? [] },
+      launcher:
+        entrypoint.kind === 'script' && entrypoint.script === inputs.command
+          ? undefined
+          : launcherLines(entrypoint),
+      requirements: inputs.buildNetwork
+        ? {
+            kind: 'network',
+            file: inputs.requirements ? path.relative(workDir, inputs.requirements) : undefined
+          }
+        : resolution && resolution.requirements.files.length > 0
+          ? { kind: 'pinned', pinned: resolution.requirements }
+          : { kind: 'none' },
+      index: inputs.index
     }
 
     await core.group('Write manifest', async () => {
@@ -210,13 +226,16 @@ export async function run(): Promise<void> {
     })
     setOutput(Output.ManifestPath, inputs.manifestPath)
 
-    const build = await core.group('Build', () => runBuilder(buildAppArgs(target, tools.rofilesFuse)))
+    const build = await core.group('Build', () =>
+      runBuilder(buildAppArgs(target, tools.rofilesFuse), workDir)
+    )
     setOutput(Output.RepoPath, target.repo)
 
     await core.group('Smoke run in the SDK', () =>
       runSmoke({
         label: `Smoke run of '${[inputs.command, ...inputs.smokeArgs].join(' ')}' in the SDK`,
         argv: withTimeout(inputs.smokeTimeout, sdkSmokeArgs(target, inputs.command, inputs.smokeArgs)),
+        cwd: workDir,
         timeout: inputs.smokeTimeout,
         expect: inputs.smokeExpect
       })
@@ -246,16 +265,29 @@ export async function run(): Promise<void> {
   }
 }
 
+/** Pins pip, then (unless build-network) the requirements and build requirements, in the sandbox. */
 async function resolve(
   inputs: Inputs,
   target: BuildTarget,
   workDir: string,
   archive: string
-): Promise<Resolution> {
+): Promise<{ installer: Installer; resolution?: Resolution }> {
+  const started = Date.now()
   const resolveDir = path.join(workDir, 'resolve')
   await fs.rm(resolveDir, { recursive: true, force: true })
+  await fs.mkdir(resolveDir, { recursive: true })
+  const sandbox = new PipSandbox({
+    buildDir: target.buildDir,
+    workDir: resolveDir,
+    readOnlyDirs: inputs.requirements ? [path.dirname(inputs.requirements)] : [],
+    index: inputs.index
+  })
+  const installer = await resolveInstaller(sandbox, await bundledPip(target.buildDir))
+  core.info(`pip ${installer.version} resolves and installs: ${installer.file.url}`)
+  if (inputs.buildNetwork) return { installer }
+
   const appTree = path.join(resolveDir, 'project')
-  await fs.mkdir(appTree, { recursive: true })
+  await fs.mkdir(appTree)
   // pip sees exactly the files the build will get.
   await runChecked('Unpacking the app archive', [
     'tar',
@@ -263,21 +295,17 @@ async function resolve(
     `--file=${path.join(workDir, archive)}`,
     `--directory=${appTree}`
   ])
-  const started = Date.now()
-  const resolution = await resolveRequirements({
-    buildDir: target.buildDir,
+  const resolution = await resolveRequirements(sandbox, installer.argv, {
     workDir: resolveDir,
-    readOnlyDirs: inputs.requirements ? [path.dirname(inputs.requirements)] : [],
-    index: inputs.index,
     requirements: inputs.requirements,
     appTree,
     extras: []
   })
   core.info(
-    `Resolved with pip ${resolution.pipVersion} in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
+    `Resolved in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
       `${resolution.requirements.files.length} files for the requirements, ${resolution.appBuildDeps.length} to build the app.`
   )
-  return resolution
+  return { installer, resolution }
 }
 
 /**

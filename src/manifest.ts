@@ -1,4 +1,5 @@
 import type { PythonChoice } from './inputs.js'
+import { isPlainWord } from './launcher.js'
 import { minorVersion } from './python-releases.js'
 
 /** A file that pip installs or builds with, pinned for flatpak-builder. */
@@ -27,6 +28,8 @@ export interface AppArchive {
 
 export interface ManifestSpec {
   appId: string
+  /** The pip wheel every module installs with, run from the wheel itself. */
+  installer: PinnedFile
   runtime: string
   runtimeVersion: string
   sdk: string
@@ -52,9 +55,16 @@ const LAUNCHER = 'flatpak-python-launcher'
 
 type Json = Record<string, unknown>
 
-// The same pip flags wherever pip runs inside the build: offline, no cache to keep, quiet about itself.
-const PIP_OFFLINE =
-  'pip install --no-index --no-cache-dir --disable-pip-version-check --no-warn-script-location'
+// Wheel file names are plain words, but this one goes into a shell command.
+function pipCommand(installer: PinnedFile, args: string): string {
+  if (!isPlainWord(installer.filename))
+    throw new Error(`Refusing to put '${installer.filename}' into a build command.`)
+  return `/app/bin/python3 ${installer.filename}/pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location ${args}`
+}
+
+// pip uses PEP 517 for every project, setup.py-only ones too, so their build requirements come
+// from the pinned wheels and not from whatever the Python has installed.
+const OFFLINE = '--no-index --use-pep517'
 
 /** What an app never uses at run time; removed after every module is built, so C extensions still see the headers. */
 function cpythonCleanup(minor: string): string[] {
@@ -75,7 +85,10 @@ function cpythonCleanup(minor: string): string[] {
     `${lib}/idlelib`,
     `${lib}/tkinter`,
     `${lib}/turtledemo`,
-    `${lib}/ensurepip`
+    `${lib}/ensurepip`,
+    // Compiled for python -O/-OO only, which apps are not run with.
+    '*.opt-1.pyc',
+    '*.opt-2.pyc'
   ]
 }
 
@@ -93,7 +106,8 @@ export function pythonModule(python: PythonChoice): Json {
   return {
     name: 'python3',
     sources: [{ type: 'archive', url: python.url, sha256: python.release.sha256 }],
-    'config-opts': ['--with-ensurepip=install'],
+    // No pip or setuptools in the app: the build installs with a pinned pip run from its wheel.
+    'config-opts': ['--without-ensurepip'],
     cleanup: cpythonCleanup(minorVersion(python.release.version))
   }
 }
@@ -110,15 +124,18 @@ function fileSource(file: PinnedFile, dest?: string): Json {
 }
 
 /** The requirements module: every file pinned, installed with one hash-checked, offline pip call. */
-export function requirementsModule(pinned: PinnedRequirements): Json {
+export function requirementsModule(pinned: PinnedRequirements, installer: PinnedFile): Json {
   return {
     name: REQUIREMENTS_MODULE,
     buildsystem: 'simple',
     'build-commands': [
-      `/app/bin/python3 -m ${PIP_OFFLINE} --find-links="file://\${PWD}" --require-hashes --no-deps -r requirements.lock`
+      pipCommand(
+        installer,
+        `${OFFLINE} --find-links="file://\${PWD}" --require-hashes --no-deps -r requirements.lock`
+      )
     ],
     sources: [
-      ...pinned.files.map(f => fileSource(f)),
+      ...uniqueFiles([installer, ...pinned.files]).map(f => fileSource(f)),
       { type: 'inline', contents: pinned.lock, 'dest-filename': 'requirements.lock' }
     ]
   }
@@ -131,26 +148,35 @@ function networkBuildOptions(index: ManifestSpec['index']): Json {
   return { 'build-args': ['--share=network'], env }
 }
 
-function networkRequirementsModule(file: string, index: ManifestSpec['index']): Json {
+function networkRequirementsModule(file: string, spec: ManifestSpec): Json {
   return {
     name: REQUIREMENTS_MODULE,
     buildsystem: 'simple',
-    'build-options': networkBuildOptions(index),
-    'build-commands': [
-      '/app/bin/python3 -m pip install --no-cache-dir --disable-pip-version-check -r requirements.txt'
-    ],
-    sources: [{ type: 'file', path: file, 'dest-filename': 'requirements.txt' }]
+    'build-options': networkBuildOptions(spec.index),
+    'build-commands': [pipCommand(spec.installer, '-r requirements.txt')],
+    sources: [fileSource(spec.installer), { type: 'file', path: file, 'dest-filename': 'requirements.txt' }]
   }
 }
 
 function appModule(spec: ManifestSpec): Json {
   const network = spec.requirements.kind === 'network'
   const install = network
-    ? `/app/bin/python3 -m pip install --no-cache-dir --disable-pip-version-check ./${PROJECT_DIR}`
-    : `/app/bin/python3 -m ${PIP_OFFLINE} --find-links="file://\${PWD}/${BUILD_DEPS_DIR}" --no-deps ./${PROJECT_DIR}`
+    ? pipCommand(spec.installer, `./${PROJECT_DIR}`)
+    : pipCommand(
+        spec.installer,
+        `${OFFLINE} --find-links="file://\${PWD}/${BUILD_DEPS_DIR}" --no-deps ./${PROJECT_DIR}`
+      )
   const commands = [install]
   const sources: Json[] = [
-    { type: 'archive', path: spec.app.path, sha256: spec.app.sha256, dest: PROJECT_DIR },
+    // The archive holds the project's files at its top level (archiveApp): nothing to strip.
+    {
+      type: 'archive',
+      path: spec.app.path,
+      sha256: spec.app.sha256,
+      'strip-components': 0,
+      dest: PROJECT_DIR
+    },
+    fileSource(spec.installer),
     ...spec.app.buildDeps.map(f => fileSource(f, BUILD_DEPS_DIR))
   ]
   if (spec.launcher) {
@@ -166,9 +192,15 @@ function appModule(spec: ManifestSpec): Json {
   }
 }
 
+/** What the top level and the first module are made of. */
+export type TopLevelSpec = Pick<
+  ManifestSpec,
+  'appId' | 'runtime' | 'runtimeVersion' | 'sdk' | 'command' | 'finishArgs' | 'python'
+>
+
 // flatpak-builder's first stage checksums the top level (not the modules): keep it free of anything
 // but the app's identity, so the CPython stage survives every other change.
-function topLevel(spec: ManifestSpec, modules: unknown[]): Json {
+function topLevel(spec: TopLevelSpec, modules: unknown[]): Json {
   return {
     id: spec.appId,
     runtime: spec.runtime,
@@ -191,10 +223,10 @@ export function buildManifest(spec: ManifestSpec): { manifest: Json; requirement
   const modules: unknown[] = [pythonModule(spec.python)]
   let included: Json | undefined
   if (spec.requirements.kind === 'pinned') {
-    included = requirementsModule(spec.requirements.pinned)
+    included = requirementsModule(spec.requirements.pinned, spec.installer)
     modules.push(REQUIREMENTS_FILE)
   } else if (spec.requirements.kind === 'network' && spec.requirements.file) {
-    modules.push(networkRequirementsModule(spec.requirements.file, spec.index))
+    modules.push(networkRequirementsModule(spec.requirements.file, spec))
   }
   modules.push(appModule(spec))
   return { manifest: topLevel(spec, modules), requirementsModule: included }
@@ -204,8 +236,15 @@ export function buildManifest(spec: ManifestSpec): { manifest: Json; requirement
  * The manifest that builds only the first module, with the same top level: its stages are the
  * leading stages of the full manifest, so they come from the cache when the full manifest builds.
  */
-export function pythonOnlyManifest(spec: ManifestSpec): Json {
+export function pythonOnlyManifest(spec: TopLevelSpec): Json {
   return topLevel(spec, [pythonModule(spec.python)])
+}
+
+/** Every file once, in a stable order: the same resolution gives the same manifest. */
+export function uniqueFiles(files: PinnedFile[]): PinnedFile[] {
+  const byHash = new Map<string, PinnedFile>()
+  for (const f of files) byHash.set(f.sha256, f)
+  return [...byHash.values()].sort((a, b) => a.filename.localeCompare(b.filename))
 }
 
 export function serialize(json: unknown): string {

@@ -59,17 +59,20 @@ async function installWithApt(): Promise<void> {
   await exec.exec(install[0], install.slice(1), { env })
 }
 
-/** Finds flatpak and flatpak-builder (installing them with apt when missing and possible) and FUSE. */
+/** Finds flatpak, flatpak-builder and ostree (installing them with apt when missing and possible) and FUSE. */
 export async function preflight(): Promise<Toolchain> {
-  let [flatpak, flatpakBuilder] = await Promise.all([toolVersion('flatpak'), toolVersion('flatpak-builder')])
-  if (!flatpak || !flatpakBuilder) {
+  const versions = (): Promise<Array<string | undefined>> =>
+    Promise.all(['flatpak', 'flatpak-builder', 'ostree'].map(tool => toolVersion(tool)))
+  let [flatpak, flatpakBuilder, ostree] = await versions()
+  if (!flatpak || !flatpakBuilder || !ostree) {
     await installWithApt()
-    ;[flatpak, flatpakBuilder] = await Promise.all([toolVersion('flatpak'), toolVersion('flatpak-builder')])
-    if (!flatpak || !flatpakBuilder)
-      throw new Error('flatpak or flatpak-builder is still missing after apt-get install.')
+    ;[flatpak, flatpakBuilder, ostree] = await versions()
+    if (!flatpak || !flatpakBuilder || !ostree) {
+      throw new Error('flatpak, flatpak-builder or ostree is still missing after apt-get install.')
+    }
   }
   const rofilesFuse = await fuseUsable()
-  core.info(`flatpak ${flatpak}, flatpak-builder ${flatpakBuilder}`)
+  core.info(`flatpak ${flatpak}, flatpak-builder ${flatpakBuilder}, ostree ${ostree}`)
   core.info(
     rofilesFuse
       ? 'FUSE works: flatpak-builder uses rofiles-fuse.'

@@ -60,7 +60,9 @@ export function describeProject(files: ProjectFiles): Project {
     try {
       pyproject = parseToml(files.pyproject)
     } catch (e) {
-      throw new Error(`pyproject.toml is not valid TOML: ${(e as Error).message.split('\n')[0]}`, { cause: e })
+      throw new Error(`pyproject.toml is not valid TOML: ${(e as Error).message.split('\n')[0]}`, {
+        cause: e
+      })
     }
   }
   const project = table(pyproject.project)

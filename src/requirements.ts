@@ -136,13 +136,3 @@ export function lockText(pinned: PinnedDistribution[]): string {
     .map(p => `${p.name}==${p.version} --hash=sha256:${p.sha256}\n`)
     .join('')
 }
-
-/** Every file once, in a stable order: the same resolution gives the same manifest. */
-export function uniqueFiles(files: PinnedFile[]): PinnedFile[] {
-  const byHash = new Map<string, PinnedFile>()
-  for (const f of files) byHash.set(f.sha256, f)
-  return [...byHash.values()].sort((a, b) => a.filename.localeCompare(b.filename))
-}
-
-/** The requirements of a [build-system] table, or setuptools' when it has none (PEP 517/518 fallback). */
-export const DEFAULT_BUILD_REQUIRES = ['setuptools>=40.8.0', 'wheel']

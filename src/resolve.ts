@@ -1,12 +1,12 @@
-import * as core from '@actions/core'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { sandboxArgs } from './commands.js'
+import { sha256File } from './app-source.js'
 import { runChecked } from './flatpak.js'
-import type { PinnedFile, PinnedRequirements } from './manifest.js'
-import { lockText, pinReport, uniqueFiles, type PinnedDistribution, type PipReport } from './requirements.js'
+import { uniqueFiles, type PinnedFile, type PinnedRequirements } from './manifest.js'
+import { lockText, pinReport, type PinnedDistribution, type PipReport } from './requirements.js'
 
-export interface ResolveSpec {
+export interface SandboxSpec {
   /** Build dir holding the built Python as /app. */
   buildDir: string
   /** Scratch directory shared with the sandbox (same path inside). */
@@ -14,7 +14,11 @@ export interface ResolveSpec {
   /** Host directories the sandbox may read (the requirements file's, for its relative includes). */
   readOnlyDirs: string[]
   index: { url: string; extraUrl?: string }
-  /** A copy of the requirements file inside workDir. */
+}
+
+export interface ResolveSpec {
+  workDir: string
+  /** The requirements file (its directory is readable in the sandbox). */
   requirements?: string
   /** The app's project as the build will see it, inside workDir. */
   appTree: string
@@ -24,7 +28,14 @@ export interface ResolveSpec {
 export interface Resolution {
   requirements: PinnedRequirements
   appBuildDeps: PinnedFile[]
-  pipVersion: string
+}
+
+/** The pip that resolves, and that the build installs with: a wheel from the index, pinned. */
+export interface Installer {
+  file: PinnedFile
+  version: string
+  /** argv that runs it in the sandbox. */
+  argv: string[]
 }
 
 const PYTHON = '/app/bin/python3'
@@ -36,13 +47,14 @@ const HELPER = new URL('./build_requires.py', import.meta.url)
 // Proxies of the runner reach pip; nothing else of its environment does.
 const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']
 
-export function pipEnvironment(index: ResolveSpec['index'], host: NodeJS.ProcessEnv): Record<string, string> {
+export function pipEnvironment(index: SandboxSpec['index'], host: NodeJS.ProcessEnv): Record<string, string> {
   const env: Record<string, string> = {
     PIP_CONFIG_FILE: '/dev/null',
     PIP_INDEX_URL: index.url,
     PIP_DISABLE_PIP_VERSION_CHECK: '1',
     PIP_NO_INPUT: '1',
     PIP_NO_CACHE_DIR: '1',
+    PIP_ROOT_USER_ACTION: 'ignore',
     PYTHONDONTWRITEBYTECODE: '1'
   }
   if (index.extraUrl) env.PIP_EXTRA_INDEX_URL = index.extraUrl
@@ -50,9 +62,9 @@ export function pipEnvironment(index: ResolveSpec['index'], host: NodeJS.Process
   return env
 }
 
-/** `pip 22.3.1 from ...` → [22, 3, 1]. */
-export function parsePipVersion(output: string): number[] | undefined {
-  return /^pip (\d+(?:\.\d+)*)/m.exec(output)?.[1].split('.').map(Number)
+/** `pip-26.2.2-py3-none-any.whl` → [26, 2, 2]. */
+export function wheelVersion(filename: string): number[] {
+  return filename.split('-')[1].split('.').map(Number)
 }
 
 function atLeast(version: number[], minimum: number[]): boolean {
@@ -62,16 +74,30 @@ function atLeast(version: number[], minimum: number[]): boolean {
   return true
 }
 
-/** The argv of pip install --dry-run --report for `args`, from the pip given. */
-export function reportArgs(pip: string[], report: string, args: string[]): string[] {
-  return [...pip, 'install', '--dry-run', '--ignore-installed', '--quiet', '--report', report, ...args]
+/** Runs the pip wheel CPython's ensurepip carries, or else the runtime's own pip (a venv over it sees it). */
+export async function bundledPip(buildDir: string): Promise<string[]> {
+  const lib = path.join(buildDir, 'files', 'lib')
+  for (const dir of (await fs.readdir(lib).catch(() => [])).filter(d => d.startsWith('python3'))) {
+    const bundled = path.join(lib, dir, 'ensurepip', '_bundled')
+    const wheel = (await fs.readdir(bundled).catch(() => [])).find(
+      f => f.startsWith('pip-') && f.endsWith('.whl')
+    )
+    // A pip wheel runs straight from the archive: python pip-X.whl/pip.
+    if (wheel) return [PYTHON, `/app/lib/${dir}/ensurepip/_bundled/${wheel}/pip`]
+  }
+  return [PYTHON, '-m', 'pip']
 }
 
-class Sandbox {
+/** Runs programs in the build sandbox: the built Python as /app, with network and the scratch directory. */
+export class PipSandbox {
   constructor(
-    private readonly spec: ResolveSpec,
-    private readonly env: Record<string, string>
+    private readonly spec: SandboxSpec,
+    private readonly env = pipEnvironment(spec.index, process.env)
   ) {}
+
+  get workDir(): string {
+    return this.spec.workDir
+  }
 
   async run(what: string, command: string[]): Promise<string> {
     const dirs = [this.spec.workDir, ...this.spec.readOnlyDirs.map(d => `${d}:ro`)]
@@ -79,41 +105,59 @@ class Sandbox {
     const { lines } = await runChecked(what, argv)
     return lines.map(l => l.text).join('\n')
   }
+
+  async report(what: string, pip: string[], name: string, args: string[]): Promise<PipReport> {
+    const file = path.join(this.spec.workDir, `${name}.json`)
+    await this.run(what, reportArgs(pip, file, args))
+    return JSON.parse(await fs.readFile(file, 'utf8')) as PipReport
+  }
 }
 
-/** pip of the built Python when it writes report format 1, else a newer pip run from its wheel. */
-async function resolverPip(sandbox: Sandbox, workDir: string): Promise<string[]> {
-  const bundled = [PYTHON, '-m', 'pip']
-  const version = parsePipVersion(await sandbox.run('Asking pip for its version', [...bundled, '--version']))
-  if (version && atLeast(version, MIN_PIP)) return bundled
-  core.info(
-    `pip ${version?.join('.')} writes no report format 1; fetching pip>=${MIN_PIP.join('.')} to resolve with.`
-  )
-  const dest = path.join(workDir, 'pip')
-  await sandbox.run('Fetching a newer pip', [
-    ...bundled,
+/**
+ * The newest pip on the index, fetched with the pip the Python came with (CPython 3.11.2 brings
+ * 22.3.1, which writes no report format 1): it resolves, and the build installs with it, so no pip
+ * needs to be part of the app.
+ */
+export async function resolveInstaller(sandbox: PipSandbox, bootstrap: string[]): Promise<Installer> {
+  const dest = path.join(sandbox.workDir, 'installer')
+  await sandbox.run('Fetching pip', [
+    ...bootstrap,
     'download',
     '--no-deps',
     '--only-binary=:all:',
     '--dest',
     dest,
-    `pip>=${MIN_PIP.join('.')}`
+    'pip'
   ])
   const wheel = (await fs.readdir(dest)).find(f => f.endsWith('.whl'))
   if (!wheel) throw new Error(`pip download left no wheel in ${dest}.`)
-  // A pip wheel runs straight from the archive: python pip-X.whl/pip.
-  return [PYTHON, path.join(dest, wheel, 'pip')]
+  const version = wheelVersion(wheel)
+  if (!atLeast(version, MIN_PIP)) {
+    throw new Error(
+      `The newest pip on pip-index-url is ${version.join('.')}; pip ${MIN_PIP.join('.')} or newer is needed.`
+    )
+  }
+  const argv = [PYTHON, path.join(dest, wheel, 'pip')]
+  const report = await sandbox.report('Pinning pip', argv, 'installer', [
+    '--no-deps',
+    '--only-binary=:all:',
+    `pip==${version.join('.')}`
+  ])
+  const { pinned, problems } = pinReport(report)
+  failOnProblems('pip itself cannot be pinned', problems)
+  const file = pinned[0]
+  const sha256 = await sha256File(path.join(dest, wheel))
+  if (file.filename !== wheel || file.sha256 !== sha256) {
+    throw new Error(
+      `pip's report names ${file.filename} (sha256 ${file.sha256}), but the download was ${wheel} (sha256 ${sha256}).`
+    )
+  }
+  return { file: { url: file.url, sha256, filename: wheel }, version: version.join('.'), argv }
 }
 
-async function report(
-  sandbox: Sandbox,
-  what: string,
-  pip: string[],
-  file: string,
-  args: string[]
-): Promise<PipReport> {
-  await sandbox.run(what, reportArgs(pip, file, args))
-  return JSON.parse(await fs.readFile(file, 'utf8')) as PipReport
+/** The argv of pip install --dry-run --report for `args`, from the pip given. */
+export function reportArgs(pip: string[], report: string, args: string[]): string[] {
+  return [...pip, 'install', '--dry-run', '--ignore-installed', '--quiet', '--report', report, ...args]
 }
 
 function failOnProblems(what: string, problems: string[]): void {
@@ -125,18 +169,16 @@ function failOnProblems(what: string, problems: string[]): void {
  * Python the Flatpak will contain: markers and Requires-Python are evaluated for exactly that
  * interpreter. Then the same for what each sdist (and the app) needs to build, as wheels.
  */
-export async function resolveRequirements(spec: ResolveSpec): Promise<Resolution> {
-  const sandbox = new Sandbox(spec, pipEnvironment(spec.index, process.env))
-  const pip = await resolverPip(sandbox, spec.workDir)
-
+export async function resolveRequirements(
+  sandbox: PipSandbox,
+  pip: string[],
+  spec: ResolveSpec
+): Promise<Resolution> {
   const appTarget = spec.extras.length > 0 ? `${spec.appTree}[${spec.extras.join(',')}]` : spec.appTree
-  const main = await report(
-    sandbox,
-    'Resolving the requirements with pip',
-    pip,
-    path.join(spec.workDir, 'report.json'),
-    [...(spec.requirements ? ['-r', spec.requirements] : []), appTarget]
-  )
+  const main = await sandbox.report('Resolving the requirements with pip', pip, 'report', [
+    ...(spec.requirements ? ['-r', spec.requirements] : []),
+    appTarget
+  ])
   const { pinned, problems } = pinReport(main, `file://${spec.appTree}`)
   failOnProblems('These requirements cannot be pinned', problems)
 
@@ -144,31 +186,27 @@ export async function resolveRequirements(spec: ResolveSpec): Promise<Resolution
   const sources = [...sdists.map(s => `${s.url}#sha256=${s.sha256}`), spec.appTree]
   const helper = path.join(spec.workDir, 'build_requires.py')
   await fs.copyFile(HELPER, helper)
-  const buildRequires = JSON.parse(
-    (
-      await sandbox.run('Finding build requirements', [
-        PYTHON,
-        helper,
-        spec.workDir,
-        JSON.stringify(pip),
-        ...sources
-      ])
-    )
-      .trim()
-      .split('\n')
-      .at(-1)!
-  ) as Record<string, { requires: string[]; dynamic: string[] }>
+  const output = await sandbox.run('Finding build requirements', [
+    PYTHON,
+    helper,
+    spec.workDir,
+    JSON.stringify(pip),
+    ...sources
+  ])
+  const buildRequires = JSON.parse(output.trim().split('\n').at(-1)!) as Record<
+    string,
+    { requires: string[]; dynamic: string[] }
+  >
 
   const buildDeps = async (source: string, label: string, i: number): Promise<PinnedDistribution[]> => {
     const { requires, dynamic } = buildRequires[source]
-    const r = await report(
-      sandbox,
+    const report = await sandbox.report(
       `Resolving the build requirements of ${label}`,
       pip,
-      path.join(spec.workDir, `build-report-${i}.json`),
+      `build-report-${i}`,
       ['--only-binary=:all:', ...requires, ...dynamic]
     )
-    const result = pinReport(r)
+    const result = pinReport(report)
     failOnProblems(`The build requirements of ${label} cannot be pinned`, result.problems)
     return result.pinned
   }
@@ -178,15 +216,12 @@ export async function resolveRequirements(spec: ResolveSpec): Promise<Resolution
     sdistDeps.push(...(await buildDeps(sources[i], `${sdist.name} ${sdist.version}`, i)))
   }
   const appBuildDeps = await buildDeps(spec.appTree, 'the app', sdists.length)
-  const strip = ({ url, sha256, filename, onlyArches }: PinnedDistribution): PinnedFile => ({
-    url,
-    sha256,
-    filename,
-    ...(onlyArches ? { onlyArches } : {})
-  })
   return {
-    requirements: { lock: lockText(pinned), files: uniqueFiles([...pinned, ...sdistDeps].map(strip)) },
-    appBuildDeps: uniqueFiles(appBuildDeps.map(strip)),
-    pipVersion: main.pip_version ?? 'unknown'
+    requirements: { lock: lockText(pinned), files: uniqueFiles([...pinned, ...sdistDeps].map(pinnedFile)) },
+    appBuildDeps: uniqueFiles(appBuildDeps.map(pinnedFile))
   }
+}
+
+function pinnedFile({ url, sha256, filename, onlyArches }: PinnedDistribution): PinnedFile {
+  return { url, sha256, filename, ...(onlyArches ? { onlyArches } : {}) }
 }

@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process'
+import * as fs from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { Fixtures } from '../fixtures/local-world.js'
+
+export const ROOT = path.resolve(import.meta.dirname, '../..')
+export const EXAMPLE_APP = path.join(ROOT, 'examples', 'hello')
+export const APPS = path.join(ROOT, '__tests__', 'fixtures', 'apps')
+
+export interface ActionRun {
+  code: number
+  /** Everything the action printed (stdout and stderr, interleaved). */
+  log: string
+  outputs: Record<string, string>
+  summary: string
+  /** Text of each `::error` / `::warning` command, with its properties. */
+  errors: string[]
+  warnings: string[]
+  /** Output of each log group, by its title. */
+  groups: Record<string, string>
+  workspace: string
+  runnerTemp: string
+}
+
+export interface RunOptions {
+  /** GITHUB_WORKSPACE; a fresh temp dir by default. */
+  workspace?: string
+  runnerTemp?: string
+  env?: Record<string, string>
+  /** The node binary that runs dist/index.js. */
+  node?: string
+  /** Print the action's log as it comes (also with FPA_TEST_VERBOSE=1). */
+  echo?: boolean
+}
+
+/** The inputs every test shares: the local runtime, CPython mirror and package index. */
+export function localInputs(f: Fixtures, stateDir: string): Record<string, string> {
+  return {
+    'app-id': 'org.example.Hello',
+    'python-version': '3.11.2',
+    'python-source-url': f.pythonMirrorUrl,
+    runtime: 'org.example.Platform',
+    'runtime-version': '1',
+    sdk: 'org.example.Sdk',
+    'remote-name': 'fpa-test',
+    'remote-url': f.runtimeRepoUrl,
+    'pip-index-url': `${f.indexUrl}/simple`,
+    // Tests that share this directory share flatpak-builder's state, so CPython is built once.
+    'manifest-path': path.join(stateDir, 'org.example.Hello.json')
+  }
+}
+
+/** A directory in the per-machine cache where a family of tests keeps flatpak-builder's state. */
+export function stateDir(f: Fixtures, family: string): string {
+  return path.join(f.cacheDir, 'e2e-state', family)
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {}
+  const block = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm
+  for (const m of text.matchAll(block)) outputs[m[1]] = m[3]
+  return outputs
+}
+
+function parseGroups(log: string): Record<string, string> {
+  const groups: Record<string, string> = {}
+  for (const m of log.matchAll(/^::group::(.*)\n([\s\S]*?)^::endgroup::$/gm)) {
+    groups[m[1]] = (groups[m[1]] ?? '') + m[2]
+  }
+  return groups
+}
+
+function commands(log: string, kind: string): string[] {
+  return [...log.matchAll(new RegExp(`^::${kind}(?: [^:]*)?::(.*)$`, 'gm'))].map(m =>
+    m[0].replace(/%0A/g, '\n').replace(/%25/g, '%')
+  )
+}
+
+/** Runs dist/index.js as the runner does: inputs as INPUT_* variables, files for outputs and summary. */
+export async function runAction(
+  f: Fixtures,
+  inputs: Record<string, string>,
+  options: RunOptions = {}
+): Promise<ActionRun> {
+  const workspace = options.workspace ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-workspace-')))
+  const runnerTemp = options.runnerTemp ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-runner-temp-')))
+  const files = await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-files-'))
+  const [output, state, summary] = ['output', 'state', 'summary'].map(n => path.join(files, n))
+  await Promise.all([output, state, summary].map(file => fs.writeFile(file, '')))
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? os.homedir(),
+    LANG: 'C.UTF-8',
+    FLATPAK_USER_DIR: f.flatpakUserDir,
+    GITHUB_OUTPUT: output,
+    GITHUB_STATE: state,
+    GITHUB_STEP_SUMMARY: summary,
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_ACTIONS: 'true',
+    ...options.env
+  }
+  // Input variable names keep their hyphens, so they cannot come from a shell `export`.
+  for (const [name, value] of Object.entries(inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
+
+  const child = spawn(options.node ?? process.execPath, [path.join(ROOT, 'dist', 'index.js')], {
+    cwd: workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  const chunks: Buffer[] = []
+  child.stdout.on('data', (c: Buffer) => chunks.push(c))
+  child.stderr.on('data', (c: Buffer) => chunks.push(c))
+  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
+  const log = Buffer.concat(chunks).toString('utf8')
+  const logFile = path.join(files, 'log')
+  await fs.writeFile(logFile, log)
+  if (process.env.FPA_TEST_VERBOSE) process.stdout.write(log)
+  return {
+    code,
+    log,
+    outputs: parseOutputs(await fs.readFile(output, 'utf8')),
+    summary: await fs.readFile(summary, 'utf8'),
+    errors: commands(log, 'error'),
+    warnings: commands(log, 'warning'),
+    groups: parseGroups(log),
+    workspace,
+    runnerTemp
+  }
+}
+
+/** Copies a fixture app into a fresh directory, so a test can change it. */
+export async function copyApp(source: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-app-'))
+  await fs.cp(source, dir, { recursive: true })
+  return dir
+}
+
+/** Writes files (path → content) under dir. */
+export async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [file, content] of Object.entries(files)) {
+    await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true })
+    await fs.writeFile(path.join(dir, file), content)
+  }
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest'
+import {
+  aliasStageArgs,
+  cacheBranch,
+  cacheRepo,
+  listRefsArgs,
+  pythonManifestPath,
+  stateDir
+} from '../src/state.js'
+
+const manifest = '/w/org.example.Hello.json'
+
+describe('flatpak-builder state', () => {
+  it('lives next to the manifest, with refs named after its file name', () => {
+    expect(stateDir(manifest)).toBe('/w/.flatpak-builder')
+    expect(cacheRepo(manifest)).toBe('/w/.flatpak-builder/cache')
+    expect(cacheBranch('x86_64', manifest)).toBe('x86_64-org.example.Hello.json')
+    expect(pythonManifestPath(manifest)).toBe('/w/org.example.Hello.python.json')
+  })
+
+  it('lists the refs of one manifest', () => {
+    expect(listRefsArgs('/w/.flatpak-builder/cache', 'x86_64-org.example.Hello.python.json')).toEqual([
+      'ostree',
+      'refs',
+      '--repo=/w/.flatpak-builder/cache',
+      '--list',
+      'x86_64-org.example.Hello.python.json'
+    ])
+  })
+
+  it("points the full manifest's stages at the Python-only build's commits", () => {
+    const from = 'x86_64-org.example.Hello.python.json'
+    expect(
+      aliasStageArgs(
+        '/c',
+        [`${from}/init`, `${from}/build-python3`, 'x86_64-other.json/init'],
+        from,
+        'x86_64-org.example.Hello.json'
+      )
+    ).toEqual([
+      [
+        'ostree',
+        'refs',
+        '--repo=/c',
+        '--force',
+        '--create=x86_64-org.example.Hello.json/init',
+        `${from}/init`
+      ],
+      [
+        'ostree',
+        'refs',
+        '--repo=/c',
+        '--force',
+        '--create=x86_64-org.example.Hello.json/build-python3',
+        `${from}/build-python3`
+      ]
+    ])
+  })
+})
