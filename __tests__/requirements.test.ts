@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { lockText, pinReport, wheelArches, type PipReport, type PipReportItem } from '../src/requirements.js'
+import {
+  lockText,
+  pinReport,
+  vcsRequirements,
+  wheelArches,
+  type PipReport,
+  type PipReportItem
+} from '../src/requirements.js'
 
 const sha = (c: string) => c.repeat(64)
 
@@ -132,5 +139,24 @@ describe('lockText', () => {
       )
     )
     expect(lockText(pinned)).toBe(`Alpha==1 --hash=sha256:${sha('a')}\nzeta==2 --hash=sha256:${sha('a')}\n`)
+  })
+})
+
+describe('vcsRequirements', () => {
+  it('finds VCS checkouts in every form pip accepts, and nothing else', () => {
+    const text = [
+      'requests>=2',
+      'git+https://github.com/o/tool.git@v1#egg=tool',
+      'lib @ hg+ssh://hg.example/lib',
+      '-e svn+https://svn.example/x#egg=x',
+      '# git+https://commented.out/y.git',
+      'gitpython  # a package whose name starts with git',
+      'pkg @ https://files.example/pkg-1.0.tar.gz#sha256=abc'
+    ].join('\n')
+    expect(vcsRequirements(text)).toEqual([
+      'git+https://github.com/o/tool.git@v1#egg=tool',
+      'lib @ hg+ssh://hg.example/lib',
+      '-e svn+https://svn.example/x#egg=x'
+    ])
   })
 })

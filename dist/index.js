@@ -31779,6 +31779,8 @@ const Output = {
     BundlePath: 'bundle-path',
     ManifestPath: 'manifest-path',
     RepoPath: 'repo-path',
+    RequirementsManifestPath: 'requirements-manifest-path',
+    RequirementsLockPath: 'requirements-lock-path',
     PythonVersion: 'python-version'
 };
 
@@ -32203,6 +32205,7 @@ function isPlainWord(name) {
 
 const REQUIREMENTS_MODULE = 'python3-requirements';
 const REQUIREMENTS_FILE = `${REQUIREMENTS_MODULE}.json`;
+const REQUIREMENTS_LOCK = 'requirements.lock';
 const PROJECT_DIR = 'project';
 const BUILD_DEPS_DIR = 'build-deps';
 const LAUNCHER = 'flatpak-python-launcher';
@@ -32275,11 +32278,11 @@ function requirementsModule(pinned, installer) {
         name: REQUIREMENTS_MODULE,
         buildsystem: 'simple',
         'build-commands': [
-            pipCommand(installer, `${OFFLINE} --find-links="file://\${PWD}" --require-hashes --no-deps -r requirements.lock`)
+            pipCommand(installer, `${OFFLINE} --find-links="file://\${PWD}" --require-hashes --no-deps -r ${REQUIREMENTS_LOCK}`)
         ],
         sources: [
             ...uniqueFiles([installer, ...pinned.files]).map(f => fileSource(f)),
-            { type: 'inline', contents: pinned.lock, 'dest-filename': 'requirements.lock' }
+            { type: 'inline', contents: pinned.lock, 'dest-filename': REQUIREMENTS_LOCK }
         ]
     };
 }
@@ -33974,6 +33977,18 @@ function lockText(pinned) {
         .map(p => `${p.name}==${p.version} --hash=sha256:${p.sha256}\n`)
         .join('');
 }
+// `git+https://…`, `name @ hg+ssh://…`, `-e svn+…`: what pip would have to check out.
+const VCS_LINE = /(^|[\s@])(git|hg|svn|bzr)\+[a-z]+:/i;
+/**
+ * Lines of a requirements file that name a VCS checkout. They are refused before pip runs: pip
+ * would clone them (network, a VCS client) only to give a report with nothing to pin.
+ */
+function vcsRequirements(text) {
+    return text
+        .split('\n')
+        .map(line => line.replace(/(^|\s)#.*$/, '').trim())
+        .filter(line => VCS_LINE.test(line));
+}
 
 ;// CONCATENATED MODULE: ./src/resolve.ts
 
@@ -34251,6 +34266,7 @@ async function writeSummary(facts) {
 
 
 
+
 const FLATPAK_ARCHES = { x64: 'x86_64', arm64: 'aarch64' };
 function reportInputErrors(errors) {
     for (const e of errors)
@@ -34292,11 +34308,17 @@ async function inspectApp(inputs) {
     if (typeof entrypoint === 'string')
         errors.push({ input: Input.Entrypoint, message: entrypoint });
     if (inputs.requirements) {
-        const stat = await promises_namespaceObject.stat(inputs.requirements).catch(() => undefined);
-        if (!stat?.isFile()) {
+        const text = await promises_namespaceObject.readFile(inputs.requirements, 'utf8').catch(() => undefined);
+        if (text === undefined) {
             errors.push({
                 input: Input.Requirements,
-                message: `requirements '${inputs.requirements}' is not a file: give the path of a requirements file, relative to the workspace.`
+                message: `requirements '${inputs.requirements}' is not a readable file: give the path of a requirements file, relative to the workspace.`
+            });
+        }
+        for (const line of vcsRequirements(text ?? '')) {
+            errors.push({
+                input: Input.Requirements,
+                message: `requirements line '${line}' is a VCS checkout, which has no file hash to pin: publish it to an index, or require a release archive.`
             });
         }
     }
@@ -34396,10 +34418,14 @@ async function main_run() {
             const { manifest, requirementsModule } = buildManifest(spec);
             await writeJson(inputs.manifestPath, manifest);
             info(serialize(manifest));
-            if (requirementsModule) {
+            if (requirementsModule && spec.requirements.kind === 'pinned') {
                 const file = external_node_path_namespaceObject.join(workDir, REQUIREMENTS_FILE);
+                const lock = external_node_path_namespaceObject.join(workDir, REQUIREMENTS_LOCK);
                 await writeJson(file, requirementsModule);
+                await promises_namespaceObject.writeFile(lock, spec.requirements.pinned.lock);
                 info(`${file}:\n${serialize(requirementsModule)}`);
+                main_setOutput(Output.RequirementsManifestPath, file);
+                main_setOutput(Output.RequirementsLockPath, lock);
             }
         });
         main_setOutput(Output.ManifestPath, inputs.manifestPath);

@@ -31,5 +31,7 @@ export const Output = {
   BundlePath: 'bundle-path',
   ManifestPath: 'manifest-path',
   RepoPath: 'repo-path',
+  RequirementsManifestPath: 'requirements-manifest-path',
+  RequirementsLockPath: 'requirements-lock-path',
   PythonVersion: 'python-version'
 } as const

@@ -24,6 +24,7 @@ import {
   buildManifest,
   pythonOnlyManifest,
   REQUIREMENTS_FILE,
+  REQUIREMENTS_LOCK,
   serialize,
   type ManifestSpec,
   type TopLevelSpec
@@ -44,6 +45,7 @@ import {
   type Installer,
   type Resolution
 } from './resolve.js'
+import { vcsRequirements } from './requirements.js'
 import { lendPythonStages, pythonManifestPath } from './state.js'
 import { writeSummary } from './summary.js'
 
@@ -89,11 +91,17 @@ async function inspectApp(inputs: Inputs): Promise<{ project: Project; entrypoin
   const entrypoint = chooseEntrypoint(project, inputs.entrypoint)
   if (typeof entrypoint === 'string') errors.push({ input: Input.Entrypoint, message: entrypoint })
   if (inputs.requirements) {
-    const stat = await fs.stat(inputs.requirements).catch(() => undefined)
-    if (!stat?.isFile()) {
+    const text = await fs.readFile(inputs.requirements, 'utf8').catch(() => undefined)
+    if (text === undefined) {
       errors.push({
         input: Input.Requirements,
-        message: `requirements '${inputs.requirements}' is not a file: give the path of a requirements file, relative to the workspace.`
+        message: `requirements '${inputs.requirements}' is not a readable file: give the path of a requirements file, relative to the workspace.`
+      })
+    }
+    for (const line of vcsRequirements(text ?? '')) {
+      errors.push({
+        input: Input.Requirements,
+        message: `requirements line '${line}' is a VCS checkout, which has no file hash to pin: publish it to an index, or require a release archive.`
       })
     }
   }
@@ -218,10 +226,14 @@ export async function run(): Promise<void> {
       const { manifest, requirementsModule } = buildManifest(spec)
       await writeJson(inputs.manifestPath, manifest)
       core.info(serialize(manifest))
-      if (requirementsModule) {
+      if (requirementsModule && spec.requirements.kind === 'pinned') {
         const file = path.join(workDir, REQUIREMENTS_FILE)
+        const lock = path.join(workDir, REQUIREMENTS_LOCK)
         await writeJson(file, requirementsModule)
+        await fs.writeFile(lock, spec.requirements.pinned.lock)
         core.info(`${file}:\n${serialize(requirementsModule)}`)
+        setOutput(Output.RequirementsManifestPath, file)
+        setOutput(Output.RequirementsLockPath, lock)
       }
     })
     setOutput(Output.ManifestPath, inputs.manifestPath)

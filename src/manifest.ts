@@ -49,6 +49,7 @@ export interface ManifestSpec {
 
 export const REQUIREMENTS_MODULE = 'python3-requirements'
 export const REQUIREMENTS_FILE = `${REQUIREMENTS_MODULE}.json`
+export const REQUIREMENTS_LOCK = 'requirements.lock'
 const PROJECT_DIR = 'project'
 const BUILD_DEPS_DIR = 'build-deps'
 const LAUNCHER = 'flatpak-python-launcher'
@@ -131,12 +132,12 @@ export function requirementsModule(pinned: PinnedRequirements, installer: Pinned
     'build-commands': [
       pipCommand(
         installer,
-        `${OFFLINE} --find-links="file://\${PWD}" --require-hashes --no-deps -r requirements.lock`
+        `${OFFLINE} --find-links="file://\${PWD}" --require-hashes --no-deps -r ${REQUIREMENTS_LOCK}`
       )
     ],
     sources: [
       ...uniqueFiles([installer, ...pinned.files]).map(f => fileSource(f)),
-      { type: 'inline', contents: pinned.lock, 'dest-filename': 'requirements.lock' }
+      { type: 'inline', contents: pinned.lock, 'dest-filename': REQUIREMENTS_LOCK }
     ]
   }
 }

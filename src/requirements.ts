@@ -136,3 +136,17 @@ export function lockText(pinned: PinnedDistribution[]): string {
     .map(p => `${p.name}==${p.version} --hash=sha256:${p.sha256}\n`)
     .join('')
 }
+
+// `git+https://…`, `name @ hg+ssh://…`, `-e svn+…`: what pip would have to check out.
+const VCS_LINE = /(^|[\s@])(git|hg|svn|bzr)\+[a-z]+:/i
+
+/**
+ * Lines of a requirements file that name a VCS checkout. They are refused before pip runs: pip
+ * would clone them (network, a VCS client) only to give a report with nothing to pin.
+ */
+export function vcsRequirements(text: string): string[] {
+  return text
+    .split('\n')
+    .map(line => line.replace(/(^|\s)#.*$/, '').trim())
+    .filter(line => VCS_LINE.test(line))
+}
