@@ -12,7 +12,8 @@ describe('describeProject', () => {
       name: 'hello',
       scripts: ['hello-cli'],
       requiresPython: '>=3.11',
-      mainModules: ['hello']
+      mainModules: ['hello'],
+      staticDependencies: true
     })
   })
 
@@ -23,14 +24,37 @@ describe('describeProject', () => {
           '[metadata]\nname = cfgapp\n\n[options]\npython_requires = >=3.9\n\n[options.entry_points]\nconsole_scripts =\n    cfg-app = cfgapp.main:run\n    other = cfgapp:x\n',
         mainModules: []
       })
-    ).toEqual({ name: 'cfgapp', scripts: ['cfg-app', 'other'], requiresPython: '>=3.9', mainModules: [] })
+    ).toEqual({
+      name: 'cfgapp',
+      scripts: ['cfg-app', 'other'],
+      requiresPython: '>=3.9',
+      mainModules: [],
+      // setup.cfg alone: setuptools reads it, and may read more.
+      staticDependencies: false
+    })
     expect(
       describeProject({
         setupPy:
           "from setuptools import setup, find_packages\nsetup(name='hello', python_requires='>=3.12', packages=find_packages(), install_requires=['requests'],\n  entry_points={'console_scripts': ['hello = hello.__main__:main']})\n",
         mainModules: ['hello']
       })
-    ).toEqual({ name: 'hello', scripts: ['hello'], requiresPython: '>=3.12', mainModules: ['hello'] })
+    ).toEqual({
+      name: 'hello',
+      scripts: ['hello'],
+      requiresPython: '>=3.12',
+      mainModules: ['hello'],
+      staticDependencies: false
+    })
+  })
+
+  it.each([
+    ['[project]\nname = "a"\ndependencies = ["x"]\n', undefined, true],
+    ['[project]\nname = "a"\ndynamic = ["dependencies"]\n', undefined, false],
+    ['[project]\nname = "a"\ndynamic = ["optional-dependencies", "version"]\n', undefined, false],
+    ['[project]\nname = "a"\ndynamic = ["version"]\n', undefined, true],
+    ['[build-system]\nrequires = ["setuptools"]\n', 'from setuptools import setup\nsetup()\n', false]
+  ])('knows whether the dependencies are static: %j with setup.py %j', (pyproject, setupPy, expected) => {
+    expect(describeProject({ pyproject, setupPy, mainModules: [] }).staticDependencies).toBe(expected)
   })
 
   it('says what is wrong with a broken pyproject.toml', () => {

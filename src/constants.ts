@@ -23,7 +23,13 @@ export const Input = {
   Bundle: 'bundle',
   SmokeArgs: 'smoke-args',
   SmokeExpect: 'smoke-expect',
-  SmokeTimeout: 'smoke-timeout'
+  SmokeTimeout: 'smoke-timeout',
+  Cache: 'cache',
+  CacheKeyPrefix: 'cache-key-prefix',
+  SaveCache: 'save-cache',
+  UploadArtifact: 'upload-artifact',
+  ArtifactName: 'artifact-name',
+  RetentionDays: 'retention-days'
 } as const
 
 /** Output names, as declared in action.yml. */
@@ -33,5 +39,11 @@ export const Output = {
   RepoPath: 'repo-path',
   RequirementsManifestPath: 'requirements-manifest-path',
   RequirementsLockPath: 'requirements-lock-path',
-  PythonVersion: 'python-version'
+  PythonVersion: 'python-version',
+  CacheHit: 'cache-hit',
+  CacheMatchedKey: 'cache-matched-key',
+  CacheKey: 'cache-key',
+  CacheSize: 'cache-size',
+  ArtifactId: 'artifact-id',
+  ArtifactUrl: 'artifact-url'
 } as const

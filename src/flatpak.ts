@@ -29,8 +29,16 @@ export function childEnvironment(
   return { ...env, ...extra }
 }
 
+let childMilliseconds = 0
+
+/** Wall time spent waiting for the programs run(), so far. */
+export function childSeconds(): number {
+  return childMilliseconds / 1000
+}
+
 /** Runs an argv (no shell), streaming its output to the log and keeping it with timestamps. */
 export async function run(argv: Argv, options: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now()
   const lines: TimedLine[] = []
   const keep = (text: string): void => {
     lines.push({ at: Date.now(), text })
@@ -42,6 +50,7 @@ export async function run(argv: Argv, options: RunOptions = {}): Promise<RunResu
     env: childEnvironment(process.env, options.env),
     listeners: { stdline: keep, errline: keep }
   })
+  childMilliseconds += Date.now() - started
   return { exitCode, lines }
 }
 
@@ -96,7 +105,9 @@ export async function runBuilder(argv: Argv, workDir: string): Promise<BuilderLo
     const where = summary.failedModule ? ` in module ${summary.failedModule}` : ''
     const tail = failureTail(result.lines, summary.failedModule, 40)
     // The build log is long (CPython's alone is ~10,000 lines): repeat the part that failed at its end.
-    core.info(`\n── The last ${tail.length} lines of the failed build${where} ──\n${tail.join('\n')}`)
+    core.info(
+      `\nThe last ${tail.length} lines of the failed build${where}:\n${tail.map(l => `  | ${l}`).join('\n')}`
+    )
     throw new BuildError(
       `flatpak-builder failed${where} (exit ${result.exitCode}): ${summary.error ?? 'see the log above'}\n` +
         tailText(tail.slice(-15)),

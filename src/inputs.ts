@@ -1,3 +1,5 @@
+import * as core from '@actions/core'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { Input } from './constants.js'
 import { type CPythonRelease, findRelease, nearestReleases, RELEASES, tarballUrl } from './python-releases.js'
@@ -37,6 +39,18 @@ export interface Inputs {
   smokeExpect?: RegExp
   /** Seconds a smoke run may take before it counts as hung. */
   smokeTimeout: number
+  cache: {
+    enabled: boolean
+    keyPrefix: string
+    /** When the state is saved: after every run, only after a successful one, or never. */
+    save: 'always' | 'on-success' | 'never'
+  }
+  artifact: {
+    /** What is uploaded: the bundle, the bundle with the manifest files, or nothing. */
+    upload: 'bundle' | 'with-manifest' | 'none'
+    name: string
+    retentionDays?: number
+  }
 }
 
 /** Facts about the runner that defaults depend on. */
@@ -257,6 +271,40 @@ export function parseInputs(
     )
   }
 
+  const saveCache = value(Input.SaveCache, 'always')
+  if (!['always', 'on-success', 'never'].includes(saveCache)) {
+    fail(Input.SaveCache, `save-cache '${saveCache}' is not one of always, on-success, never.`)
+  }
+  const keyPrefix = value(Input.CacheKeyPrefix, 'flatpak-python')
+  if (!/^[A-Za-z0-9._-]{1,100}$/.test(keyPrefix)) {
+    fail(
+      Input.CacheKeyPrefix,
+      `cache-key-prefix '${keyPrefix}' must be 1 to 100 letters, digits, '.', '_' or '-'.`
+    )
+  }
+  const uploadRaw = value(Input.UploadArtifact, 'true')
+  const upload = ({ true: 'bundle', false: 'none', 'with-manifest': 'with-manifest' } as const)[
+    uploadRaw as 'true' | 'false' | 'with-manifest'
+  ]
+  if (!upload) {
+    fail(Input.UploadArtifact, `upload-artifact '${uploadRaw}' is not one of true, false, with-manifest.`)
+  }
+  const artifactName = value(Input.ArtifactName, `${appId}-${arch}`)
+  // What the artifact service refuses in names.
+  if (/[":<>|*?\\/\r\n]/.test(artifactName)) {
+    fail(
+      Input.ArtifactName,
+      `artifact-name '${artifactName}' has a character artifacts cannot have (" : < > | * ? \\ / or a line break).`
+    )
+  }
+  const retentionRaw = value(Input.RetentionDays)
+  if (
+    retentionRaw !== '' &&
+    !(/^\d+$/.test(retentionRaw) && Number(retentionRaw) >= 1 && Number(retentionRaw) <= 90)
+  ) {
+    fail(Input.RetentionDays, `retention-days '${retentionRaw}' is not a whole number of days from 1 to 90.`)
+  }
+
   const inputs: Inputs = {
     appId,
     python,
@@ -279,7 +327,38 @@ export function parseInputs(
     bundlePath,
     smokeArgs: lines(get(Input.SmokeArgs)),
     smokeExpect,
-    smokeTimeout
+    smokeTimeout,
+    cache: {
+      enabled: boolean(Input.Cache, true),
+      keyPrefix,
+      save: saveCache as Inputs['cache']['save']
+    },
+    artifact: {
+      upload: upload ?? 'none',
+      name: artifactName,
+      retentionDays: retentionRaw ? Number(retentionRaw) : undefined
+    }
   }
   return errors.length > 0 ? { errors } : { inputs, errors }
+}
+
+/** Annotates each bad input and stops the run. */
+export function reportInputErrors(errors: InputError[]): never {
+  for (const e of errors) core.error(e.message, { title: `Input ${e.input}` })
+  throw new Error(
+    `${errors.length} input${errors.length > 1 ? 's are' : ' is'} not valid; see the errors above.`
+  )
+}
+
+const FLATPAK_ARCHES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' }
+
+/** The inputs of this step, read when the step runs (never at import). */
+export function readInputs(): Inputs {
+  const { inputs, errors } = parseInputs(name => core.getInput(name), {
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    tempDir: process.env.RUNNER_TEMP || os.tmpdir(),
+    arch: FLATPAK_ARCHES[os.arch()] ?? os.arch()
+  })
+  if (!inputs) reportInputErrors(errors)
+  return inputs
 }

@@ -1,345 +1,242 @@
 import * as core from '@actions/core'
-import * as fs from 'node:fs/promises'
-import * as os from 'node:os'
 import * as path from 'node:path'
 import { archiveApp } from './app-source.js'
+import { uploadArtifact, type UploadedArtifact } from './artifact.js'
 import {
-  buildAppArgs,
-  buildPythonArgs,
-  bundleArgs,
-  installBundleArgs,
-  isRepoFile,
-  platformSmokeArgs,
-  remoteAddArgs,
-  sandboxArgs,
-  sdkSmokeArgs,
-  withTimeout,
-  type BuildTarget
-} from './commands.js'
-import { Input, Output } from './constants.js'
-import { runBuilder, runChecked, runSmoke } from './flatpak.js'
-import { parseInputs, type InputError, type Inputs } from './inputs.js'
-import { launcherLines } from './launcher.js'
-import {
-  buildManifest,
-  pythonOnlyManifest,
-  REQUIREMENTS_FILE,
-  REQUIREMENTS_LOCK,
-  serialize,
-  type ManifestSpec,
-  type TopLevelSpec
-} from './manifest.js'
+  addRemote,
+  buildApp,
+  buildPython,
+  makeBundle,
+  smokeInSdk,
+  smokeUnderPlatform,
+  writeManifests,
+  type Bundle,
+  type WrittenManifests
+} from './build.js'
+import type { BuilderLogSummary } from './builder-log.js'
+import { diskUsage, pruneState, restoreState, saveState, stageCommits, type Restored } from './cache.js'
+import { cacheKeys, completeKey, partialKey, saveDecision, type CacheKeyParts } from './cache-keys.js'
+import { Output } from './constants.js'
+import { childSeconds } from './flatpak.js'
+import { readInputs } from './inputs.js'
+import { pythonOnlyManifest, sourceHashes, type ManifestSpec } from './manifest.js'
+import { cacheKeyParts, planBuild, requirementsDigest, type Plan } from './plan.js'
 import { preflight } from './preflight.js'
-import {
-  chooseEntrypoint,
-  describeProject,
-  readProjectFiles,
-  type Entrypoint,
-  type Project
-} from './project.js'
-import {
-  bundledPip,
-  PipSandbox,
-  resolveInstaller,
-  resolveRequirements,
-  type Installer,
-  type Resolution
-} from './resolve.js'
-import { vcsRequirements } from './requirements.js'
-import { lendPythonStages, pythonManifestPath } from './state.js'
+import { inspectApp } from './project.js'
+import { resolveForBuild } from './resolve.js'
+import { cacheBranch, cacheRepo } from './state.js'
 import { writeSummary } from './summary.js'
 
-const FLATPAK_ARCHES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' }
-
-function reportInputErrors(errors: InputError[]): never {
-  for (const e of errors) core.error(e.message, { title: `Input ${e.input}` })
-  throw new Error(
-    `${errors.length} input${errors.length > 1 ? 's are' : ' is'} not valid; see the errors above.`
-  )
+/** What the run found out, step by step, for the outputs, the cache and the summary. */
+interface Progress {
+  keys?: CacheKeyParts
+  restored?: Restored
+  manifests?: WrittenManifests
+  build?: BuilderLogSummary
+  bundle?: Bundle
+  artifact?: UploadedArtifact
+  pythonVersion?: string
+  ownFiles: string[]
+  /** The key of the complete state, once the build has finished. */
+  completeKey?: string
+  savedKey?: string
+  cacheSize?: number
+  transferSeconds: number
 }
 
-function readInputs(): Inputs {
-  const { inputs, errors } = parseInputs(name => core.getInput(name), {
-    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-    tempDir: process.env.RUNNER_TEMP || os.tmpdir(),
-    arch: FLATPAK_ARCHES[os.arch()] ?? os.arch()
+/** A log group per step; its time is logged at its end, so the log reads like the pipeline. */
+async function step<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return core.group(name, async () => {
+    const started = Date.now()
+    const result = await work()
+    core.info(`${name} took ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    return result
   })
-  if (!inputs) reportInputErrors(errors)
-  return inputs
 }
 
-/** Reads the app's project; everything wrong with it is reported like a bad input. */
-async function inspectApp(inputs: Inputs): Promise<{ project: Project; entrypoint: Entrypoint }> {
-  const errors: InputError[] = []
-  const files = await readProjectFiles(inputs.appPath)
-  if (!files) {
-    reportInputErrors([
-      {
-        input: Input.AppPath,
-        message: `app-path '${inputs.appPath}' holds neither pyproject.toml nor setup.py: point it at your Python project.`
-      }
-    ])
-  }
-  let project: Project
+async function timed<T>(progress: Progress, work: () => Promise<T>): Promise<T> {
+  const started = Date.now()
   try {
-    project = describeProject(files)
-  } catch (e) {
-    reportInputErrors([
-      { input: Input.AppPath, message: `app-path '${inputs.appPath}': ${(e as Error).message}` }
-    ])
+    return await work()
+  } finally {
+    progress.transferSeconds += (Date.now() - started) / 1000
   }
-  const entrypoint = chooseEntrypoint(project, inputs.entrypoint)
-  if (typeof entrypoint === 'string') errors.push({ input: Input.Entrypoint, message: entrypoint })
-  if (inputs.requirements) {
-    const text = await fs.readFile(inputs.requirements, 'utf8').catch(() => undefined)
-    if (text === undefined) {
-      errors.push({
-        input: Input.Requirements,
-        message: `requirements '${inputs.requirements}' is not a readable file: give the path of a requirements file, relative to the workspace.`
-      })
-    }
-    for (const line of vcsRequirements(text ?? '')) {
-      errors.push({
-        input: Input.Requirements,
-        message: `requirements line '${line}' is a VCS checkout, which has no file hash to pin: publish it to an index, or require a release archive.`
-      })
-    }
-  }
-  if (errors.length > 0) reportInputErrors(errors)
-  core.info(`Project ${project.name ?? '(unnamed)'} in ${inputs.appPath}`)
-  core.info(
-    typeof entrypoint !== 'string' && entrypoint.kind === 'module'
-      ? `Entrypoint: python3 -m ${entrypoint.module}`
-      : `Entrypoint: console script ${(entrypoint as { script: string }).script}`
-  )
-  return { project, entrypoint: entrypoint as Entrypoint }
-}
-
-/** Module names must not collide with the Python modules before it. */
-export function appModuleName(project: Project, command: string): string {
-  const name = (project.name ?? command).toLowerCase().replace(/[^a-z0-9]+/g, '-')
-  return name.startsWith('python3') ? `app-${name}` : name
-}
-
-async function writeJson(file: string, json: unknown): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true })
-  await fs.writeFile(file, serialize(json))
-}
-
-function setOutput(name: string, value: string): void {
-  core.setOutput(name, value)
 }
 
 export async function run(): Promise<void> {
   const started = Date.now()
+  const progress: Progress = { ownFiles: [], transferSeconds: 0 }
   try {
     const inputs = readInputs()
-    const { project, entrypoint } = await core.group('Inspect the app', () => inspectApp(inputs))
-    const tools = await core.group('Preflight', () => preflight())
+    const app = await step('Inspect the app', () => inspectApp(inputs))
+    const tools = await step('Preflight', () => preflight())
+    const plan = planBuild(inputs, app, tools)
 
-    const workDir = path.dirname(inputs.manifestPath)
-    const target: BuildTarget = {
-      appId: inputs.appId,
-      arch: inputs.arch,
-      branch: inputs.branch,
-      manifest: inputs.manifestPath,
-      buildDir: inputs.buildDir,
-      repo: path.join(workDir, 'repo')
-    }
-    const remote = { name: inputs.remoteName, url: inputs.remoteUrl }
-    const appModule = appModuleName(project, inputs.command)
-
-    const archive = await core.group('Archive the app', async () => {
-      const file = path.join(workDir, `${appModule}-source.tar`)
-      const { sha256, files } = await archiveApp(inputs.appPath, file, [
-        workDir,
-        inputs.buildDir,
-        inputs.bundlePath
-      ])
-      core.info(`${files} files → ${file} (sha256 ${sha256})`)
-      return { path: path.basename(file), sha256 }
-    })
-
-    const identity: TopLevelSpec = {
-      appId: inputs.appId,
-      runtime: inputs.runtime,
-      runtimeVersion: inputs.runtimeVersion,
-      sdk: inputs.sdk,
-      command: inputs.command,
-      finishArgs: inputs.finishArgs,
-      python: inputs.python
-    }
-
-    await core.group('Add the remote', () => runChecked('flatpak remote-add', remoteAddArgs(remote)))
-
-    const pythonVersion = await core.group('Build Python', async () => {
-      const pythonManifest = pythonManifestPath(inputs.manifestPath)
-      await writeJson(pythonManifest, pythonOnlyManifest(identity))
-      await runBuilder(
-        buildPythonArgs({ ...target, manifest: pythonManifest }, remote, tools.rofilesFuse),
-        workDir
-      )
-      await lendPythonStages(target.arch, inputs.manifestPath)
-      const { lines } = await runChecked(
-        'Running the built Python',
-        sandboxArgs(target.buildDir, [], {}, [
-          '/app/bin/python3',
-          '-c',
-          'import platform; print(platform.python_version())'
-        ])
-      )
-      return lines.at(-1)!.text.trim()
-    })
-    setOutput(Output.PythonVersion, pythonVersion)
-
-    if (inputs.buildNetwork) {
-      core.warning(
-        'build-network is true: pip downloads from the index while flatpak-builder builds. Flathub rejects manifests that do this; leave build-network off to get pinned, offline sources.',
-        { title: `Input ${Input.BuildNetwork}` }
+    const archive = await step('Archive the app', () =>
+      archiveApp(inputs.appPath, plan.appArchive, [plan.workDir, inputs.buildDir, inputs.bundlePath])
+    )
+    progress.keys = cacheKeyParts(plan, archive.sha256)
+    if (inputs.cache.enabled) {
+      progress.restored = await step('Restore flatpak-builder state', () =>
+        timed(progress, () =>
+          restoreState(plan.stateDir, cacheKeys(progress.keys!), cacheRepo(plan.target.manifest))
+        )
       )
     }
-    const { installer, resolution } = await core.group('Resolve requirements', () =>
-      resolve(inputs, target, workDir, archive.path)
-    )
-
-    const spec: ManifestSpec = {
-      ...identity,
-      installer: installer.file,
-      appModule,
-      app: { ...archive, buildDeps: resolution?.appBuildDeps ?? [] },
-      launcher:
-        entrypoint.kind === 'script' && entrypoint.script === inputs.command
-          ? undefined
-          : launcherLines(entrypoint),
-      requirements: inputs.buildNetwork
-        ? {
-            kind: 'network',
-            file: inputs.requirements ? path.relative(workDir, inputs.requirements) : undefined
-          }
-        : resolution && resolution.requirements.files.length > 0
-          ? { kind: 'pinned', pinned: resolution.requirements }
-          : { kind: 'none' },
-      index: inputs.index
+    let succeeded = false
+    try {
+      await build(plan, archive.sha256, progress)
+      succeeded = true
+    } finally {
+      await step('Save flatpak-builder state', () => save(plan, progress, succeeded))
+      setCacheOutputs(progress)
     }
 
-    await core.group('Write manifest', async () => {
-      const { manifest, requirementsModule } = buildManifest(spec)
-      await writeJson(inputs.manifestPath, manifest)
-      core.info(serialize(manifest))
-      if (requirementsModule && spec.requirements.kind === 'pinned') {
-        const file = path.join(workDir, REQUIREMENTS_FILE)
-        const lock = path.join(workDir, REQUIREMENTS_LOCK)
-        await writeJson(file, requirementsModule)
-        await fs.writeFile(lock, spec.requirements.pinned.lock)
-        core.info(`${file}:\n${serialize(requirementsModule)}`)
-        setOutput(Output.RequirementsManifestPath, file)
-        setOutput(Output.RequirementsLockPath, lock)
-      }
-    })
-    setOutput(Output.ManifestPath, inputs.manifestPath)
-
-    const build = await core.group('Build', () =>
-      runBuilder(buildAppArgs(target, tools.rofilesFuse), workDir)
+    const seconds = (Date.now() - started) / 1000
+    const own = seconds - childSeconds() - progress.transferSeconds
+    core.info(
+      `Took ${seconds.toFixed(1)} s: ${childSeconds().toFixed(1)} s in flatpak, flatpak-builder, ostree and pip, ` +
+        `${progress.transferSeconds.toFixed(1)} s in cache and artifact transfers, ${own.toFixed(1)} s in the action itself.`
     )
-    setOutput(Output.RepoPath, target.repo)
-
-    await core.group('Smoke run in the SDK', () =>
-      runSmoke({
-        label: `Smoke run of '${[inputs.command, ...inputs.smokeArgs].join(' ')}' in the SDK`,
-        argv: withTimeout(inputs.smokeTimeout, sdkSmokeArgs(target, inputs.command, inputs.smokeArgs)),
-        cwd: workDir,
-        timeout: inputs.smokeTimeout,
-        expect: inputs.smokeExpect
-      })
-    )
-
-    await core.group('Bundle', async () => {
-      await fs.mkdir(path.dirname(inputs.bundlePath), { recursive: true })
-      const runtimeRepo = isRepoFile(remote.url) ? remote.url : undefined
-      await runChecked('flatpak build-bundle', bundleArgs(target, inputs.bundlePath, runtimeRepo))
-      const { size } = await fs.stat(inputs.bundlePath)
-      core.info(`${inputs.bundlePath}: ${(size / 1e6).toFixed(1)} MB`)
-    })
-    setOutput(Output.BundlePath, inputs.bundlePath)
-
-    await core.group('Smoke run under the Platform', () => platformSmoke(inputs, target))
-
     await writeSummary({
       appId: inputs.appId,
-      python: inputs.python.kind === 'runtime' ? `${pythonVersion} (runtime)` : pythonVersion,
-      modules: build.modules,
+      python:
+        inputs.python.kind === 'runtime' ? `${progress.pythonVersion} (runtime)` : progress.pythonVersion!,
+      modules: progress.build!.modules,
       bundlePath: inputs.bundlePath,
-      bundleSize: (await fs.stat(inputs.bundlePath)).size,
-      seconds: (Date.now() - started) / 1000
+      bundleSize: progress.bundle!.size,
+      bundleReused: progress.bundle!.reused,
+      cache: inputs.cache.enabled
+        ? {
+            matchedKey: progress.restored?.matchedKey,
+            hit: progress.restored?.matchedKey === progress.completeKey,
+            savedKey: progress.savedKey,
+            size: progress.cacheSize
+          }
+        : undefined,
+      artifactUrl: progress.artifact?.url,
+      seconds,
+      ownSeconds: own
     })
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   }
 }
 
-/** Pins pip, then (unless build-network) the requirements and build requirements, in the sandbox. */
-async function resolve(
-  inputs: Inputs,
-  target: BuildTarget,
-  workDir: string,
-  archive: string
-): Promise<{ installer: Installer; resolution?: Resolution }> {
-  const started = Date.now()
-  const resolveDir = path.join(workDir, 'resolve')
-  await fs.rm(resolveDir, { recursive: true, force: true })
-  await fs.mkdir(resolveDir, { recursive: true })
-  const sandbox = new PipSandbox({
-    buildDir: target.buildDir,
-    workDir: resolveDir,
-    readOnlyDirs: inputs.requirements ? [path.dirname(inputs.requirements)] : [],
-    index: inputs.index
-  })
-  const installer = await resolveInstaller(sandbox, await bundledPip(target.buildDir))
-  core.info(`pip ${installer.version} resolves and installs: ${installer.file.url}`)
-  if (inputs.buildNetwork) return { installer }
+/** The steps after the restore: each one's result is handed on, and outputs are set as soon as known. */
+async function build(plan: Plan, appSha256: string, progress: Progress): Promise<void> {
+  const { inputs } = plan
+  await step('Add the remote', () => addRemote(plan))
+  progress.pythonVersion = await step('Build Python', () => buildPython(plan))
+  core.setOutput(Output.PythonVersion, progress.pythonVersion)
 
-  const appTree = path.join(resolveDir, 'project')
-  await fs.mkdir(appTree)
-  // pip sees exactly the files the build will get.
-  await runChecked('Unpacking the app archive', [
-    'tar',
-    '--extract',
-    `--file=${path.join(workDir, archive)}`,
-    `--directory=${appTree}`
-  ])
-  const resolution = await resolveRequirements(sandbox, installer.argv, {
-    workDir: resolveDir,
-    requirements: inputs.requirements,
-    appTree,
-    extras: []
-  })
-  core.info(
-    `Resolved in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
-      `${resolution.requirements.files.length} files for the requirements, ${resolution.appBuildDeps.length} to build the app.`
+  if (inputs.buildNetwork) {
+    core.warning(
+      'build-network is true: pip downloads from the index while flatpak-builder builds. Flathub rejects manifests that do this; leave build-network off to get pinned, offline sources.',
+      { title: 'Input build-network' }
+    )
+  }
+  const resolved = await step('Resolve requirements', () =>
+    resolveForBuild(plan, progress.pythonVersion!, requirementsDigest(plan, appSha256))
   )
-  return { installer, resolution }
+  progress.ownFiles.push(resolved.kept)
+  const { resolution } = resolved
+  const spec: ManifestSpec = {
+    ...plan.identity,
+    installer: resolved.installer.file,
+    appModule: plan.appModule,
+    app: {
+      path: path.basename(plan.appArchive),
+      sha256: appSha256,
+      buildDeps: resolution?.appBuildDeps ?? []
+    },
+    launcher: plan.launcher,
+    requirements: inputs.buildNetwork
+      ? {
+          kind: 'network',
+          file: inputs.requirements ? path.relative(plan.workDir, inputs.requirements) : undefined
+        }
+      : resolution && resolution.requirements.files.length > 0
+        ? { kind: 'pinned', pinned: resolution.requirements }
+        : { kind: 'none' },
+    index: inputs.index
+  }
+
+  progress.manifests = await step('Write manifest', () => writeManifests(plan, spec))
+  core.setOutput(Output.ManifestPath, plan.target.manifest)
+  if (progress.manifests.requirementsModule) {
+    core.setOutput(Output.RequirementsManifestPath, progress.manifests.requirementsModule)
+    core.setOutput(Output.RequirementsLockPath, progress.manifests.lock)
+  }
+
+  progress.build = await step('Build', () => buildApp(plan))
+  core.setOutput(Output.RepoPath, plan.target.repo)
+  await step('Smoke run in the SDK', () => smokeInSdk(plan))
+  progress.bundle = await step('Bundle', () => makeBundle(plan))
+  progress.ownFiles.push(progress.bundle.kept)
+  core.setOutput(Output.BundlePath, inputs.bundlePath)
+  await step('Smoke run under the Platform', () => smokeUnderPlatform(plan))
+
+  if (inputs.artifact.upload !== 'none') {
+    const files = [inputs.bundlePath]
+    if (inputs.artifact.upload === 'with-manifest') {
+      const { requirementsModule, lock } = progress.manifests
+      files.push(plan.target.manifest, ...(requirementsModule && lock ? [requirementsModule, lock] : []))
+    }
+    progress.artifact = await step('Upload artifact', () =>
+      timed(progress, () =>
+        uploadArtifact(
+          inputs.artifact.name,
+          files,
+          path.join(plan.workDir, 'artifact'),
+          inputs.artifact.retentionDays
+        )
+      )
+    )
+    core.info(`Uploaded ${inputs.artifact.name} (${progress.artifact.size} bytes): ${progress.artifact.url}`)
+    core.setOutput(Output.ArtifactId, String(progress.artifact.id))
+    core.setOutput(Output.ArtifactUrl, progress.artifact.url)
+  }
 }
 
-/**
- * Installs the bundle into a throwaway installation and runs it under the Platform: the SDK run
- * cannot notice a library that only the SDK has.
- */
-async function platformSmoke(inputs: Inputs, target: BuildTarget): Promise<void> {
-  const installation = await fs.mkdtemp(path.join(os.tmpdir(), 'flatpak-smoke-'))
-  // The runtime is already in the user installation: let the throwaway one find it there as its
-  // "system" installation instead of downloading it again.
-  const userDir = process.env.FLATPAK_USER_DIR || path.join(os.homedir(), '.local/share/flatpak')
-  const env = { FLATPAK_USER_DIR: installation, FLATPAK_SYSTEM_DIR: userDir }
-  try {
-    await runChecked('Installing the bundle', installBundleArgs(inputs.bundlePath), { env })
-    await runSmoke({
-      label: `Smoke run of '${[inputs.command, ...inputs.smokeArgs].join(' ')}' under ${inputs.runtime}`,
-      argv: withTimeout(inputs.smokeTimeout, platformSmokeArgs(target, inputs.smokeArgs)),
-      timeout: inputs.smokeTimeout,
-      expect: inputs.smokeExpect,
-      env
-    })
-  } finally {
-    await fs.rm(installation, { recursive: true, force: true })
+/** Saves what the run built (also after a failure), unless the cache has it already. */
+async function save(plan: Plan, progress: Progress, succeeded: boolean): Promise<void> {
+  const { inputs } = plan
+  if (!progress.keys) return
+  const run = `${process.env.GITHUB_RUN_ID ?? 'local'}-${process.env.GITHUB_RUN_ATTEMPT ?? '1'}-${Date.now()}`
+  const complete =
+    progress.build && progress.manifests ? completeKey(progress.keys, progress.manifests.digest) : undefined
+  progress.completeKey = complete
+  const repo = cacheRepo(plan.target.manifest)
+  const stages = inputs.cache.enabled ? await stageCommits(repo) : {}
+  const decision = saveDecision({
+    enabled: inputs.cache.enabled,
+    mode: inputs.cache.save,
+    succeeded,
+    completeKey: complete,
+    partialKey: partialKey(progress.keys, run),
+    matchedKey: progress.restored?.matchedKey,
+    stagesChanged: JSON.stringify(stages) !== JSON.stringify(progress.restored?.stages ?? {})
+  })
+  if (!decision.save) {
+    core.info(`Not saving the state: ${decision.reason}.`)
+    return
   }
+  await pruneState(plan.stateDir, {
+    branches: [cacheBranch(inputs.arch, plan.target.manifest), cacheBranch(inputs.arch, plan.pythonManifest)],
+    // Before the manifest is written, only the Python-only manifest's sources are known to be used.
+    downloads: progress.manifests?.sources ?? sourceHashes(pythonOnlyManifest(plan.identity)),
+    own: progress.ownFiles
+  })
+  progress.cacheSize = await diskUsage(plan.stateDir)
+  core.info(`Saving ${(progress.cacheSize / 1e6).toFixed(0)} MB of state as ${decision.key}`)
+  if (await timed(progress, () => saveState(plan.stateDir, decision.key))) progress.savedKey = decision.key
+}
+
+function setCacheOutputs(progress: Progress): void {
+  const matched = progress.restored?.matchedKey
+  core.setOutput(Output.CacheHit, String(matched !== undefined && matched === progress.completeKey))
+  core.setOutput(Output.CacheMatchedKey, matched ?? '')
+  core.setOutput(Output.CacheKey, progress.savedKey ?? progress.completeKey ?? '')
+  if (progress.cacheSize !== undefined) core.setOutput(Output.CacheSize, String(progress.cacheSize))
 }

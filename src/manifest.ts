@@ -248,6 +248,22 @@ export function uniqueFiles(files: PinnedFile[]): PinnedFile[] {
   return [...byHash.values()].sort((a, b) => a.filename.localeCompare(b.filename))
 }
 
+/** Every sha256 in some manifests: flatpak-builder keeps each download in downloads/<sha256>/. */
+export function sourceHashes(...manifests: unknown[]): string[] {
+  const found = new Set<string>()
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk)
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'sha256' && typeof inner === 'string') found.add(inner)
+        else walk(inner)
+      }
+    }
+  }
+  manifests.forEach(walk)
+  return [...found].sort()
+}
+
 export function serialize(json: unknown): string {
   return `${JSON.stringify(json, null, 2)}\n`
 }

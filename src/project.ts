@@ -1,6 +1,10 @@
+import * as core from '@actions/core'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { parse as parseToml } from 'smol-toml'
+import { Input } from './constants.js'
+import { reportInputErrors, type InputError, type Inputs } from './inputs.js'
+import { vcsRequirements } from './requirements.js'
 
 /** The files of a Python project that tell its name, scripts and Python range. */
 export interface ProjectFiles {
@@ -17,6 +21,11 @@ export interface Project {
   scripts: string[]
   requiresPython?: string
   mainModules: string[]
+  /**
+   * The dependencies are in pyproject.toml itself. When a setup.py or a `dynamic` entry computes
+   * them, any file of the project can change them.
+   */
+  staticDependencies: boolean
 }
 
 /** How the launcher starts the app. */
@@ -79,14 +88,29 @@ export function describeProject(files: ProjectFiles): Project {
     str(project.name) ??
     (files.setupCfg ? iniValue(files.setupCfg, 'metadata', 'name') : undefined) ??
     (files.setupPy ? /\bname\s*=\s*['"]([^'"]+)['"]/.exec(files.setupPy)?.[1] : undefined)
-  return { name, scripts: [...new Set(scripts)], requiresPython, mainModules: files.mainModules }
+  const dynamic = Array.isArray(project.dynamic) ? project.dynamic : []
+  const staticDependencies =
+    files.setupPy === undefined &&
+    files.pyproject !== undefined &&
+    !dynamic.includes('dependencies') &&
+    !dynamic.includes('optional-dependencies')
+  return {
+    name,
+    scripts: [...new Set(scripts)],
+    requiresPython,
+    mainModules: files.mainModules,
+    staticDependencies
+  }
 }
 
 /**
  * The entrypoint named by the input, or the one the project makes obvious: its only console script,
  * else its only package with a __main__.py. Returns an error message when there is no single choice.
  */
-export function chooseEntrypoint(project: Project, requested: string | undefined): Entrypoint | string {
+export function chooseEntrypoint(
+  project: Pick<Project, 'scripts' | 'mainModules'>,
+  requested: string | undefined
+): Entrypoint | string {
   if (requested !== undefined) {
     if (project.scripts.includes(requested)) return { kind: 'script', script: requested }
     if (/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(requested)) {
@@ -141,4 +165,64 @@ export async function readProjectFiles(appPath: string): Promise<ProjectFiles | 
     ...(await packagesWithMain(path.join(appPath, 'src')))
   ]
   return { pyproject, setupCfg, setupPy, mainModules }
+}
+
+/** Module names must not collide with the Python modules before it. */
+export function appModuleName(project: Project, command: string): string {
+  const name = (project.name ?? command).toLowerCase().replace(/[^a-z0-9]+/g, '-')
+  return name.startsWith('python3') ? `app-${name}` : name
+}
+
+export interface App {
+  project: Project
+  files: ProjectFiles
+  entrypoint: Entrypoint
+  /** The requirements file's text, when there is one. */
+  requirements?: string
+}
+
+/** Reads the app's project and requirements; everything wrong with them is reported like a bad input. */
+export async function inspectApp(inputs: Inputs): Promise<App> {
+  const fail = (input: string, message: string): never => reportInputErrors([{ input, message }])
+  const files = await readProjectFiles(inputs.appPath)
+  if (!files) {
+    return fail(
+      Input.AppPath,
+      `app-path '${inputs.appPath}' holds neither pyproject.toml nor setup.py: point it at your Python project.`
+    )
+  }
+  let project: Project
+  try {
+    project = describeProject(files)
+  } catch (e) {
+    return fail(Input.AppPath, `app-path '${inputs.appPath}': ${(e as Error).message}`)
+  }
+  const errors: InputError[] = []
+  const entrypoint = chooseEntrypoint(project, inputs.entrypoint)
+  if (typeof entrypoint === 'string') errors.push({ input: Input.Entrypoint, message: entrypoint })
+  let requirements: string | undefined
+  if (inputs.requirements) {
+    requirements = await fs.readFile(inputs.requirements, 'utf8').catch(() => undefined)
+    if (requirements === undefined) {
+      errors.push({
+        input: Input.Requirements,
+        message: `requirements '${inputs.requirements}' is not a readable file: give the path of a requirements file, relative to the workspace.`
+      })
+    }
+    for (const line of vcsRequirements(requirements ?? '')) {
+      errors.push({
+        input: Input.Requirements,
+        message: `requirements line '${line}' is a VCS checkout, which has no file hash to pin: publish it to an index, or require a release archive.`
+      })
+    }
+  }
+  if (errors.length > 0) reportInputErrors(errors)
+  const chosen = entrypoint as Entrypoint
+  core.info(`Project ${project.name ?? '(unnamed)'} in ${inputs.appPath}`)
+  core.info(
+    chosen.kind === 'module'
+      ? `Entrypoint: python3 -m ${chosen.module}`
+      : `Entrypoint: console script ${chosen.script}`
+  )
+  return { project, files, entrypoint: chosen, requirements }
 }

@@ -1,9 +1,12 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { sandboxArgs } from './commands.js'
+import * as core from '@actions/core'
 import { sha256File } from './app-source.js'
+import { digest } from './cache-keys.js'
 import { runChecked } from './flatpak.js'
 import { uniqueFiles, type PinnedFile, type PinnedRequirements } from './manifest.js'
+import type { Plan } from './plan.js'
 import { lockText, pinReport, type PinnedDistribution, type PipReport } from './requirements.js'
 
 export interface SandboxSpec {
@@ -224,4 +227,73 @@ export async function resolveRequirements(
 
 function pinnedFile({ url, sha256, filename, onlyArches }: PinnedDistribution): PinnedFile {
   return { url, sha256, filename, ...(onlyArches ? { onlyArches } : {}) }
+}
+
+export interface Resolved {
+  installer: Installer
+  /** Undefined in build-network mode, where pip resolves during the build. */
+  resolution?: Resolution
+  /** File name of the resolution kept with the state. */
+  kept: string
+  reused: boolean
+}
+
+/**
+ * Pins pip, then (unless build-network) the requirements and what they need to build. A resolution
+ * is kept with flatpak-builder's state and reused while everything it read is unchanged (see
+ * requirementsDigest), so an app-only change resolves nothing.
+ */
+export async function resolveForBuild(
+  plan: Plan,
+  pythonVersion: string,
+  inputsDigest: string
+): Promise<Resolved> {
+  const { inputs, target } = plan
+  const kept = `resolution-${digest(inputsDigest, pythonVersion)}.json`
+  const keptPath = path.join(plan.ownDir, kept)
+  const previous = await fs.readFile(keptPath, 'utf8').catch(() => undefined)
+  if (previous !== undefined) {
+    core.info(
+      `Reusing ${kept}: the requirements, the project's metadata, the index and Python ${pythonVersion} are unchanged.`
+    )
+    return { ...(JSON.parse(previous) as Omit<Resolved, 'kept' | 'reused'>), kept, reused: true }
+  }
+
+  const started = Date.now()
+  const resolveDir = path.join(plan.workDir, 'resolve')
+  await fs.rm(resolveDir, { recursive: true, force: true })
+  await fs.mkdir(resolveDir, { recursive: true })
+  const sandbox = new PipSandbox({
+    buildDir: target.buildDir,
+    workDir: resolveDir,
+    readOnlyDirs: inputs.requirements ? [path.dirname(inputs.requirements)] : [],
+    index: inputs.index
+  })
+  const installer = await resolveInstaller(sandbox, await bundledPip(target.buildDir))
+  core.info(`pip ${installer.version} resolves and installs: ${installer.file.url}`)
+  let resolution: Resolution | undefined
+  if (!inputs.buildNetwork) {
+    const appTree = path.join(resolveDir, 'project')
+    await fs.mkdir(appTree)
+    // pip sees exactly the files the build will get.
+    await runChecked('Unpacking the app archive', [
+      'tar',
+      '--extract',
+      `--file=${plan.appArchive}`,
+      `--directory=${appTree}`
+    ])
+    resolution = await resolveRequirements(sandbox, installer.argv, {
+      workDir: resolveDir,
+      requirements: inputs.requirements,
+      appTree,
+      extras: []
+    })
+    core.info(
+      `Resolved in ${((Date.now() - started) / 1000).toFixed(1)} s: ${resolution.requirements.files.length} files ` +
+        `for the requirements, ${resolution.appBuildDeps.length} to build the app.`
+    )
+  }
+  await fs.mkdir(plan.ownDir, { recursive: true })
+  await fs.writeFile(keptPath, JSON.stringify({ installer, resolution }))
+  return { installer, resolution, kept, reused: false }
 }

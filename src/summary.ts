@@ -7,7 +7,13 @@ export interface SummaryFacts {
   modules: ModuleResult[]
   bundlePath: string
   bundleSize: number
+  bundleReused: boolean
+  /** Undefined when caching is off. */
+  cache?: { matchedKey?: string; hit: boolean; savedKey?: string; size?: number }
+  artifactUrl?: string
   seconds: number
+  /** Of those, the time outside child processes and transfers. */
+  ownSeconds: number
 }
 
 type Row = [string, string]
@@ -18,6 +24,7 @@ export function megabytes(bytes: number): string {
 
 /** The job summary as rows of (what, value). */
 export function summaryRows(facts: SummaryFacts): Row[] {
+  const bundle = `${megabytes(facts.bundleSize)}${facts.bundleReused ? ', reused: app unchanged' : ''}`
   return [
     ['App', facts.appId],
     ['Python', facts.python],
@@ -25,8 +32,19 @@ export function summaryRows(facts: SummaryFacts): Row[] {
       `Module ${m.name}`,
       m.cached ? 'from cache' : `built in ${m.seconds} s`
     ]),
-    ['Bundle', `${facts.bundlePath} (${megabytes(facts.bundleSize)})`],
-    ['Action time', `${facts.seconds.toFixed(0)} s`]
+    ['Bundle', `${facts.bundlePath} (${bundle})`],
+    ...cacheRows(facts.cache),
+    ...(facts.artifactUrl ? [['Artifact', facts.artifactUrl] as Row] : []),
+    ['Time', `${facts.seconds.toFixed(0)} s (${facts.ownSeconds.toFixed(1)} s in the action itself)`]
+  ]
+}
+
+function cacheRows(cache: SummaryFacts['cache']): Row[] {
+  if (!cache) return [['Cache', 'off']]
+  return [
+    ['Cache restored', cache.matchedKey ? `${cache.matchedKey}${cache.hit ? ' (exact)' : ''}` : 'nothing'],
+    ['Cache saved', cache.savedKey ?? 'nothing new'],
+    ...(cache.size !== undefined ? [['Cache size', megabytes(cache.size)] as Row] : [])
   ]
 }
 

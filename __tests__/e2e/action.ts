@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -110,14 +111,19 @@ export async function runAction(
     env,
     stdio: ['ignore', 'pipe', 'pipe']
   })
+  // The log goes to a file as it comes, so a long build can be followed: tail -f <files>/log.
+  const logFile = createWriteStream(path.join(files, 'log'))
   const chunks: Buffer[] = []
-  child.stdout.on('data', (c: Buffer) => chunks.push(c))
-  child.stderr.on('data', (c: Buffer) => chunks.push(c))
+  const keep = (c: Buffer): void => {
+    chunks.push(c)
+    logFile.write(c)
+    if (options.echo || process.env.FPA_TEST_VERBOSE) process.stdout.write(c)
+  }
+  child.stdout.on('data', keep)
+  child.stderr.on('data', keep)
   const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
+  await new Promise(resolve => logFile.end(resolve))
   const log = Buffer.concat(chunks).toString('utf8')
-  const logFile = path.join(files, 'log')
-  await fs.writeFile(logFile, log)
-  if (process.env.FPA_TEST_VERBOSE) process.stdout.write(log)
   return {
     code,
     log,
@@ -144,4 +150,33 @@ export async function writeFiles(dir: string, files: Record<string, string>): Pr
     await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true })
     await fs.writeFile(path.join(dir, file), content)
   }
+}
+
+/**
+ * Runs the action as successive jobs would: an empty RUNNER_TEMP at the same path each time (the
+ * cache version covers the paths), flatpak-builder's state only from the cache service whose
+ * environment is given.
+ */
+export function jobRunner(
+  f: Fixtures,
+  serviceEnv: Record<string, string>,
+  runnerTemp: string
+): (inputs: Record<string, string>) => Promise<ActionRun> {
+  return async inputs => {
+    await fs.rm(runnerTemp, { recursive: true, force: true })
+    await fs.mkdir(runnerTemp, { recursive: true })
+    const { GITHUB_WORKSPACE: _workspace, RUNNER_TEMP: _temp, ...env } = serviceEnv
+    const { 'manifest-path': _manifest, ...local } = localInputs(f, runnerTemp)
+    return runAction(f, { ...local, ...inputs }, { runnerTemp, env })
+  }
+}
+
+/** Modules flatpak-builder built in a log group. */
+export function builtModules(run: ActionRun, group: string): string[] {
+  return [...(run.groups[group] ?? '').matchAll(/^Building module (\S+) /gm)].map(m => m[1])
+}
+
+/** Modules and stages flatpak-builder took from its cache in a log group. */
+export function cacheHits(run: ActionRun, group: string): string[] {
+  return [...(run.groups[group] ?? '').matchAll(/^Cache hit for ([^,]+), skipping/gm)].map(m => m[1])
 }

@@ -1,0 +1,54 @@
+import { DefaultArtifactClient } from '@actions/artifact'
+import * as fs from 'node:fs/promises'
+import * as path from 'node:path'
+
+export interface UploadedArtifact {
+  id: number
+  url: string
+  size: number
+}
+
+/** The artifact's page: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID/artifacts/<id>. */
+export function artifactUrl(env: NodeJS.ProcessEnv, id: number): string {
+  const server = env.GITHUB_SERVER_URL || 'https://github.com'
+  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}/artifacts/${id}`
+}
+
+/**
+ * Uploads the files as one artifact. They are gathered in one directory first, because the
+ * artifact keeps paths relative to a common root. The bundle is compressed already: the zip only
+ * stores it (compression level 0).
+ */
+export async function uploadArtifact(
+  name: string,
+  files: string[],
+  stagingDir: string,
+  retentionDays?: number
+): Promise<UploadedArtifact> {
+  await fs.rm(stagingDir, { recursive: true, force: true })
+  await fs.mkdir(stagingDir, { recursive: true })
+  const staged: string[] = []
+  for (const file of files) {
+    const target = path.join(stagingDir, path.basename(file))
+    await fs.link(file, target).catch(() => fs.copyFile(file, target))
+    staged.push(target)
+  }
+  const client = new DefaultArtifactClient()
+  let id: number | undefined
+  let size: number | undefined
+  try {
+    ;({ id, size } = await client.uploadArtifact(name, staged, stagingDir, {
+      compressionLevel: 0,
+      ...(retentionDays ? { retentionDays } : {})
+    }))
+  } catch (error) {
+    throw new Error(
+      `Uploading artifact '${name}' failed: ${(error as Error).message}. The bundle is still at ${files[0]}.`,
+      {
+        cause: error
+      }
+    )
+  }
+  if (id === undefined) throw new Error(`The artifact service gave no ID for artifact '${name}'.`)
+  return { id, size: size ?? 0, url: artifactUrl(process.env, id) }
+}

@@ -1,0 +1,174 @@
+import * as core from '@actions/core'
+import * as fs from 'node:fs/promises'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import type { BuilderLogSummary } from './builder-log.js'
+import { digest } from './cache-keys.js'
+import {
+  buildAppArgs,
+  buildPythonArgs,
+  bundleArgs,
+  installBundleArgs,
+  isRepoFile,
+  platformSmokeArgs,
+  remoteAddArgs,
+  sandboxArgs,
+  sdkSmokeArgs,
+  withTimeout
+} from './commands.js'
+import { runBuilder, runChecked, runSmoke } from './flatpak.js'
+import {
+  buildManifest,
+  pythonOnlyManifest,
+  REQUIREMENTS_FILE,
+  REQUIREMENTS_LOCK,
+  serialize,
+  sourceHashes,
+  type ManifestSpec
+} from './manifest.js'
+import type { Plan } from './plan.js'
+import { cacheBranch, cacheRepo, lendPythonStages } from './state.js'
+
+async function writeJson(file: string, json: unknown): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true })
+  await fs.writeFile(file, serialize(json))
+}
+
+export async function addRemote(plan: Plan): Promise<void> {
+  await runChecked('flatpak remote-add', remoteAddArgs(plan.remote))
+}
+
+/** Builds (or takes from the cache) the Python module alone, and returns the version it reports. */
+export async function buildPython(plan: Plan): Promise<string> {
+  await writeJson(plan.pythonManifest, pythonOnlyManifest(plan.identity))
+  await runBuilder(
+    buildPythonArgs({ ...plan.target, manifest: plan.pythonManifest }, plan.remote, plan.tools.rofilesFuse),
+    plan.workDir
+  )
+  await lendPythonStages(plan.target.arch, plan.target.manifest)
+  const { lines } = await runChecked(
+    'Running the built Python',
+    sandboxArgs(plan.target.buildDir, [], {}, [
+      '/app/bin/python3',
+      '-c',
+      'import platform; print(platform.python_version())'
+    ])
+  )
+  return lines.at(-1)!.text.trim()
+}
+
+export interface WrittenManifests {
+  /** Hash of everything the full build reads from the manifest files. */
+  digest: string
+  /** sha256 of every source, which names flatpak-builder's downloads. */
+  sources: string[]
+  requirementsModule?: string
+  lock?: string
+}
+
+/** Writes the manifest, and the requirements module and lock when requirements are pinned. */
+export async function writeManifests(plan: Plan, spec: ManifestSpec): Promise<WrittenManifests> {
+  const { manifest, requirementsModule } = buildManifest(spec)
+  await writeJson(plan.target.manifest, manifest)
+  core.info(serialize(manifest))
+  const written: WrittenManifests = {
+    digest: digest(serialize(manifest), serialize(requirementsModule ?? null)),
+    sources: sourceHashes(pythonOnlyManifest(plan.identity), manifest, requirementsModule)
+  }
+  if (requirementsModule && spec.requirements.kind === 'pinned') {
+    written.requirementsModule = path.join(plan.workDir, REQUIREMENTS_FILE)
+    written.lock = path.join(plan.workDir, REQUIREMENTS_LOCK)
+    await writeJson(written.requirementsModule, requirementsModule)
+    await fs.writeFile(written.lock, spec.requirements.pinned.lock)
+    core.info(`${written.requirementsModule}:\n${serialize(requirementsModule)}`)
+  }
+  return written
+}
+
+export async function buildApp(plan: Plan): Promise<BuilderLogSummary> {
+  return runBuilder(buildAppArgs(plan.target, plan.tools.rofilesFuse), plan.workDir)
+}
+
+function smokeLabel(plan: Plan, where: string): string {
+  return `Smoke run of '${[plan.inputs.command, ...plan.inputs.smokeArgs].join(' ')}' ${where}`
+}
+
+export async function smokeInSdk(plan: Plan): Promise<void> {
+  const { inputs } = plan
+  await runSmoke({
+    label: smokeLabel(plan, 'in the SDK'),
+    argv: withTimeout(inputs.smokeTimeout, sdkSmokeArgs(plan.target, inputs.command, inputs.smokeArgs)),
+    cwd: plan.workDir,
+    timeout: inputs.smokeTimeout,
+    expect: inputs.smokeExpect
+  })
+}
+
+/**
+ * Installs the bundle into a throwaway installation and runs it under the Platform: the SDK run
+ * cannot notice a library that only the SDK has.
+ */
+export async function smokeUnderPlatform(plan: Plan): Promise<void> {
+  const { inputs } = plan
+  const installation = await fs.mkdtemp(path.join(os.tmpdir(), 'flatpak-smoke-'))
+  // The runtime is in the user installation already: the throwaway one finds it there, as its
+  // "system" installation, instead of downloading it again.
+  const userDir = process.env.FLATPAK_USER_DIR || path.join(os.homedir(), '.local/share/flatpak')
+  const env = { FLATPAK_USER_DIR: installation, FLATPAK_SYSTEM_DIR: userDir }
+  try {
+    await runChecked('Installing the bundle', installBundleArgs(inputs.bundlePath), { env })
+    await runSmoke({
+      label: smokeLabel(plan, `under ${inputs.runtime}`),
+      argv: withTimeout(inputs.smokeTimeout, platformSmokeArgs(plan.target, inputs.smokeArgs)),
+      timeout: inputs.smokeTimeout,
+      expect: inputs.smokeExpect,
+      env
+    })
+  } finally {
+    await fs.rm(installation, { recursive: true, force: true })
+  }
+}
+
+export interface Bundle {
+  size: number
+  /** Name of the bundle kept with the state, to reuse while the app is unchanged. */
+  kept: string
+  reused: boolean
+}
+
+/**
+ * Makes the bundle, or reuses the one made from the same finished app: build-bundle compresses
+ * every file again (about 20 s for CPython alone), while an unchanged finish stage means the
+ * same files.
+ */
+export async function makeBundle(plan: Plan): Promise<Bundle> {
+  const { inputs, target } = plan
+  const runtimeRepo = isRepoFile(plan.remote.url) ? plan.remote.url : undefined
+  const { lines } = await runChecked(
+    'Reading the finished app',
+    [
+      'ostree',
+      'rev-parse',
+      `--repo=${cacheRepo(target.manifest)}`,
+      `${cacheBranch(target.arch, target.manifest)}/finish`
+    ],
+    { silent: true }
+  )
+  const finish = lines.at(-1)!.text.trim()
+  const kept = `bundle-${digest(finish, ...bundleArgs(target, '', runtimeRepo))}.flatpak`
+  const keptPath = path.join(plan.ownDir, kept)
+  await fs.mkdir(path.dirname(inputs.bundlePath), { recursive: true })
+  let reused = true
+  try {
+    await fs.copyFile(keptPath, inputs.bundlePath)
+    core.info(`The app is unchanged since ${kept} was made (finish stage ${finish}): reusing that bundle.`)
+  } catch {
+    reused = false
+    await runChecked('flatpak build-bundle', bundleArgs(target, inputs.bundlePath, runtimeRepo))
+    await fs.mkdir(plan.ownDir, { recursive: true })
+    await fs.copyFile(inputs.bundlePath, keptPath)
+  }
+  const { size } = await fs.stat(inputs.bundlePath)
+  core.info(`${inputs.bundlePath}: ${(size / 1e6).toFixed(1)} MB`)
+  return { size, kept, reused }
+}

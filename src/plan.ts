@@ -1,0 +1,110 @@
+import * as path from 'node:path'
+import { digest, type CacheKeyParts } from './cache-keys.js'
+import type { BuildTarget, Remote } from './commands.js'
+import type { Inputs } from './inputs.js'
+import { launcherLines } from './launcher.js'
+import { pythonModule, type TopLevelSpec } from './manifest.js'
+import type { Toolchain } from './preflight.js'
+import { appModuleName, type App } from './project.js'
+import { OWN_DIR } from './cache.js'
+import { pythonManifestPath, stateDir } from './state.js'
+
+/** Everything the steps share, derived once from the inputs, the app and the runner. */
+export interface Plan {
+  inputs: Inputs
+  app: App
+  tools: Toolchain
+  /** The manifest's directory: flatpak-builder runs here, so its state is <workDir>/.flatpak-builder. */
+  workDir: string
+  stateDir: string
+  /** Our own files kept with flatpak-builder's state (resolutions, bundles). */
+  ownDir: string
+  target: BuildTarget
+  remote: Remote
+  pythonManifest: string
+  appModule: string
+  /** The top level and first module, shared by both manifests. */
+  identity: TopLevelSpec
+  launcher?: string[]
+  appArchive: string
+}
+
+export function planBuild(inputs: Inputs, app: App, tools: Toolchain): Plan {
+  const workDir = path.dirname(inputs.manifestPath)
+  const appModule = appModuleName(app.project, inputs.command)
+  const { entrypoint } = app
+  return {
+    inputs,
+    app,
+    tools,
+    workDir,
+    stateDir: stateDir(inputs.manifestPath),
+    ownDir: path.join(stateDir(inputs.manifestPath), OWN_DIR),
+    target: {
+      appId: inputs.appId,
+      arch: inputs.arch,
+      branch: inputs.branch,
+      manifest: inputs.manifestPath,
+      buildDir: inputs.buildDir,
+      repo: path.join(workDir, 'repo')
+    },
+    remote: { name: inputs.remoteName, url: inputs.remoteUrl },
+    pythonManifest: pythonManifestPath(inputs.manifestPath),
+    appModule,
+    identity: {
+      appId: inputs.appId,
+      runtime: inputs.runtime,
+      runtimeVersion: inputs.runtimeVersion,
+      sdk: inputs.sdk,
+      command: inputs.command,
+      finishArgs: inputs.finishArgs,
+      python: inputs.python
+    },
+    launcher:
+      entrypoint.kind === 'script' && entrypoint.script === inputs.command
+        ? undefined
+        : launcherLines(entrypoint),
+    appArchive: path.join(workDir, `${appModule}-source.tar`)
+  }
+}
+
+/**
+ * What the resolution reads: the requirements, the index, the Python, and the project's
+ * metadata (pyproject.toml when its dependencies are static, else the whole source archive).
+ */
+export function requirementsDigest(plan: Plan, appSha256: string): string {
+  const { inputs, app } = plan
+  const metadata = app.project.staticDependencies ? (app.files.pyproject ?? '') : appSha256
+  return digest(
+    JSON.stringify(inputs.python),
+    inputs.runtime,
+    inputs.sdk,
+    inputs.runtimeVersion,
+    inputs.index.url,
+    inputs.index.extraUrl ?? '',
+    String(inputs.buildNetwork),
+    app.requirements ?? '',
+    metadata
+  )
+}
+
+export function cacheKeyParts(plan: Plan, appSha256: string): CacheKeyParts {
+  return {
+    prefix: plan.inputs.cache.keyPrefix,
+    arch: plan.inputs.arch,
+    builderVersion: plan.tools.flatpakBuilder,
+    // What flatpak-builder's CPython stage checksums: the top level but command and finish-args, and
+    // the module itself.
+    python: digest(
+      JSON.stringify([
+        plan.identity.appId,
+        plan.identity.runtime,
+        plan.identity.runtimeVersion,
+        plan.identity.sdk,
+        pythonModule(plan.identity.python)
+      ])
+    ),
+    requirements: requirementsDigest(plan, appSha256),
+    app: appSha256.slice(0, 16)
+  }
+}
