@@ -71,6 +71,10 @@ describe('parseInputs', () => {
     expect(inputs!.python).toMatchObject({ url: 'http://127.0.0.1:8719/3.11.2/Python-3.11.2.tgz' })
   })
 
+  it('reads extras one per line or comma-separated', () => {
+    expect(parse({ ...base, extras: 'gui, cli\nsound' }).inputs!.extras).toEqual(['gui', 'cli', 'sound'])
+  })
+
   it('takes python-version runtime for the runtime python3', () => {
     expect(parse({ ...base, 'python-version': 'runtime' }).inputs!.python).toEqual({ kind: 'runtime' })
   })
@@ -95,6 +99,7 @@ describe('parseInputs', () => {
     ['python-version', 'latest', /not a CPython release/],
     ['python-source-url', 'ftp://mirror/python', /not an http\(s\) or file URL/],
     ['entrypoint', 'hello world', /neither a Python module/],
+    ['extras', 'gui, bad extra', /extras 'bad extra' is not an extra's name/],
     ['command', '../bin/sh', /not a plain file name/],
     ['command', '-rf', /not a plain file name/],
     ['build-network', 'yes', /not a boolean: use true or false/],

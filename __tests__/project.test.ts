@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chooseEntrypoint, describeProject } from '../src/project.js'
+import { chooseEntrypoint, describeProject, pythonRangeProblem } from '../src/project.js'
 
 describe('describeProject', () => {
   it('reads name, scripts and requires-python from pyproject.toml', () => {
@@ -79,5 +79,20 @@ describe('chooseEntrypoint', () => {
     [project([], []), 'not-a-module!', /not a console script of the project \(it declares none\)/]
   ])('explains when there is no single choice', (p, requested, message) => {
     expect(chooseEntrypoint(p, requested)).toMatch(message)
+  })
+})
+
+describe('pythonRangeProblem', () => {
+  it.each([
+    [undefined, '3.11.2', undefined],
+    ['>=3.9', '3.11.2', undefined],
+    ['>=3.9,<3.12', '3.11.2', undefined],
+    ['>=3.12', '3.11.2', "Python 3.11.2 is outside the project's requires-python '>=3.12'"],
+    ['~=3.12.0', '3.13.1', "Python 3.13.1 is outside the project's requires-python '~=3.12.0'"],
+    ['>= three', '3.11.2', "the project's requires-python '>= three' is not a valid version specifier"]
+  ])('requires-python %j with %s', (range, version, problem) => {
+    const found = pythonRangeProblem({ requiresPython: range }, version)
+    if (problem === undefined) expect(found).toBeUndefined()
+    else expect(found).toContain(problem)
   })
 })

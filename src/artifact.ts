@@ -8,6 +8,11 @@ export interface UploadedArtifact {
   size: number
 }
 
+/** The runner gives a token and the service's URL; outside GitHub Actions there are neither. */
+export function artifactServiceAvailable(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.ACTIONS_RUNTIME_TOKEN && env.ACTIONS_RESULTS_URL)
+}
+
 /** The artifact's page: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY/actions/runs/$GITHUB_RUN_ID/artifacts/<id>. */
 export function artifactUrl(env: NodeJS.ProcessEnv, id: number): string {
   const server = env.GITHUB_SERVER_URL || 'https://github.com'

@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import type { BuilderLogSummary } from './builder-log.js'
+import { unmountLeftovers } from './cache.js'
 import { digest } from './cache-keys.js'
 import {
   buildAppArgs,
@@ -95,13 +96,17 @@ function smokeLabel(plan: Plan, where: string): string {
 
 export async function smokeInSdk(plan: Plan): Promise<void> {
   const { inputs } = plan
-  await runSmoke({
-    label: smokeLabel(plan, 'in the SDK'),
-    argv: withTimeout(inputs.smokeTimeout, sdkSmokeArgs(plan.target, inputs.command, inputs.smokeArgs)),
-    cwd: plan.workDir,
-    timeout: inputs.smokeTimeout,
-    expect: inputs.smokeExpect
-  })
+  try {
+    await runSmoke({
+      label: smokeLabel(plan, 'in the SDK'),
+      argv: withTimeout(inputs.smokeTimeout, sdkSmokeArgs(plan.target, inputs.command, inputs.smokeArgs)),
+      cwd: plan.workDir,
+      timeout: inputs.smokeTimeout,
+      expect: inputs.smokeExpect
+    })
+  } finally {
+    await unmountLeftovers(plan.stateDir)
+  }
 }
 
 /**

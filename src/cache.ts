@@ -93,7 +93,34 @@ export interface KeepInState {
 const TRANSIENT = ['build', 'rofiles', 'ccache']
 export const OWN_DIR = 'flatpak-python-action'
 
+/** Mount points under dir, from /proc/self/mounts (octal escapes, as the kernel writes them). */
+export function mountsUnder(mounts: string, dir: string): string[] {
+  return mounts
+    .split('\n')
+    .map(line =>
+      line
+        .split(' ')[1]
+        ?.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)))
+    )
+    .filter(
+      (mountPoint): mountPoint is string => mountPoint !== undefined && mountPoint.startsWith(`${dir}/`)
+    )
+}
+
+/**
+ * Unmounts rofiles-fuse mounts that a killed flatpak-builder (a smoke run past its timeout) left
+ * behind; they would keep the state from being pruned.
+ */
+export async function unmountLeftovers(stateDir: string): Promise<void> {
+  const mounts = await fs.readFile('/proc/self/mounts', 'utf8').catch(() => '')
+  for (const mountPoint of mountsUnder(mounts, path.join(stateDir, 'rofiles'))) {
+    const fusermount = (await run(['fusermount3', '-u', '-z', mountPoint], { silent: true })).exitCode === 0
+    if (!fusermount) await run(['fusermount', '-u', '-z', mountPoint], { silent: true })
+  }
+}
+
 export async function pruneState(stateDir: string, keep: KeepInState): Promise<void> {
+  await unmountLeftovers(stateDir)
   for (const dir of TRANSIENT) await fs.rm(path.join(stateDir, dir), { recursive: true, force: true })
   const downloads = path.join(stateDir, 'downloads')
   for (const entry of await fs.readdir(downloads).catch(() => [])) {
@@ -128,6 +155,8 @@ export async function diskUsage(dir: string): Promise<number> {
 
 /** Saves the state under key; a cache service error is a warning, never a failure. */
 export async function saveState(stateDir: string, key: string): Promise<boolean> {
+  // Without a service the restore has warned already.
+  if (!cache.isFeatureAvailable()) return false
   try {
     const id = await cache.saveCache([stateDir], key)
     return id !== -1

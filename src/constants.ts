@@ -7,6 +7,7 @@ export const Input = {
   Entrypoint: 'entrypoint',
   Command: 'command',
   Requirements: 'requirements',
+  Extras: 'extras',
   BuildNetwork: 'build-network',
   PipIndexUrl: 'pip-index-url',
   PipExtraIndexUrl: 'pip-extra-index-url',

@@ -19,6 +19,8 @@ export interface Inputs {
   command: string
   /** Absolute path of a requirements file, if any. */
   requirements?: string
+  /** Extras of the app's project to install with it. */
+  extras: string[]
   /** Let the build reach the network (Flathub rejects this). */
   buildNetwork: boolean
   /** Where pip finds distributions: a PEP 503 simple index, and an optional second one. */
@@ -196,6 +198,13 @@ export function parseInputs(
   }
 
   const requirementsInput = value(Input.Requirements)
+  const extras = lines(get(Input.Extras).replace(/,/g, '\n'))
+  for (const extra of extras.filter(e => !/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(e))) {
+    fail(
+      Input.Extras,
+      `extras '${extra}' is not an extra's name: use letters, digits, '.', '_' and '-', one per line or comma-separated.`
+    )
+  }
   const indexUrl = value(Input.PipIndexUrl, 'https://pypi.org/simple')
   const extraIndexUrl = value(Input.PipExtraIndexUrl) || undefined
   for (const [name, url] of [
@@ -312,6 +321,7 @@ export function parseInputs(
     entrypoint,
     command,
     requirements: requirementsInput ? resolvePath(requirementsInput) : undefined,
+    extras,
     buildNetwork: boolean(Input.BuildNetwork, false),
     index: { url: indexUrl, extraUrl: extraIndexUrl },
     runtime: flatpakName(Input.Runtime, 'org.freedesktop.Platform', 'org.freedesktop.Platform'),

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import * as path from 'node:path'
 import { archiveApp } from './app-source.js'
-import { uploadArtifact, type UploadedArtifact } from './artifact.js'
+import { artifactServiceAvailable, uploadArtifact, type UploadedArtifact } from './artifact.js'
 import {
   addRemote,
   buildApp,
@@ -22,7 +22,7 @@ import { readInputs } from './inputs.js'
 import { pythonOnlyManifest, sourceHashes, type ManifestSpec } from './manifest.js'
 import { cacheKeyParts, planBuild, requirementsDigest, type Plan } from './plan.js'
 import { preflight } from './preflight.js'
-import { inspectApp } from './project.js'
+import { inspectApp, pythonRangeProblem } from './project.js'
 import { resolveForBuild } from './resolve.js'
 import { cacheBranch, cacheRepo } from './state.js'
 import { writeSummary } from './summary.js'
@@ -129,6 +129,9 @@ async function build(plan: Plan, appSha256: string, progress: Progress): Promise
   await step('Add the remote', () => addRemote(plan))
   progress.pythonVersion = await step('Build Python', () => buildPython(plan))
   core.setOutput(Output.PythonVersion, progress.pythonVersion)
+  // The runtime's Python is only known now; a CPython release was checked with the inputs.
+  const outOfRange = pythonRangeProblem(plan.app.project, progress.pythonVersion)
+  if (outOfRange) throw new Error(`python-version: ${outOfRange}`)
 
   if (inputs.buildNetwork) {
     core.warning(
@@ -177,7 +180,11 @@ async function build(plan: Plan, appSha256: string, progress: Progress): Promise
   core.setOutput(Output.BundlePath, inputs.bundlePath)
   await step('Smoke run under the Platform', () => smokeUnderPlatform(plan))
 
-  if (inputs.artifact.upload !== 'none') {
+  if (inputs.artifact.upload !== 'none' && !artifactServiceAvailable(process.env)) {
+    core.warning(
+      `No artifact service here (ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL is unset: not on GitHub Actions?): not uploading. The bundle is at ${inputs.bundlePath}.`
+    )
+  } else if (inputs.artifact.upload !== 'none') {
     const files = [inputs.bundlePath]
     if (inputs.artifact.upload === 'with-manifest') {
       const { requirementsModule, lock } = progress.manifests
@@ -222,15 +229,23 @@ async function save(plan: Plan, progress: Progress, succeeded: boolean): Promise
     core.info(`Not saving the state: ${decision.reason}.`)
     return
   }
-  await pruneState(plan.stateDir, {
-    branches: [cacheBranch(inputs.arch, plan.target.manifest), cacheBranch(inputs.arch, plan.pythonManifest)],
-    // Before the manifest is written, only the Python-only manifest's sources are known to be used.
-    downloads: progress.manifests?.sources ?? sourceHashes(pythonOnlyManifest(plan.identity)),
-    own: progress.ownFiles
-  })
-  progress.cacheSize = await diskUsage(plan.stateDir)
-  core.info(`Saving ${(progress.cacheSize / 1e6).toFixed(0)} MB of state as ${decision.key}`)
-  if (await timed(progress, () => saveState(plan.stateDir, decision.key))) progress.savedKey = decision.key
+  // Saving is never the failure of the run: what went wrong before stays the error.
+  try {
+    await pruneState(plan.stateDir, {
+      branches: [
+        cacheBranch(inputs.arch, plan.target.manifest),
+        cacheBranch(inputs.arch, plan.pythonManifest)
+      ],
+      // Before the manifest is written, only the Python-only manifest's sources are known to be used.
+      downloads: progress.manifests?.sources ?? sourceHashes(pythonOnlyManifest(plan.identity)),
+      own: progress.ownFiles
+    })
+    progress.cacheSize = await diskUsage(plan.stateDir)
+    core.info(`Saving ${(progress.cacheSize / 1e6).toFixed(0)} MB of state as ${decision.key}`)
+    if (await timed(progress, () => saveState(plan.stateDir, decision.key))) progress.savedKey = decision.key
+  } catch (error) {
+    core.warning(`Could not save the flatpak-builder state: ${(error as Error).message}`)
+  }
 }
 
 function setCacheOutputs(progress: Progress): void {

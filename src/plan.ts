@@ -83,6 +83,7 @@ export function requirementsDigest(plan: Plan, appSha256: string): string {
     inputs.index.url,
     inputs.index.extraUrl ?? '',
     String(inputs.buildNetwork),
+    inputs.extras.join(','),
     app.requirements ?? '',
     metadata
   )

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
+import { satisfies, validRange } from '@renovatebot/pep440'
 import { parse as parseToml } from 'smol-toml'
 import { Input } from './constants.js'
 import { reportInputErrors, type InputError, type Inputs } from './inputs.js'
@@ -167,6 +168,22 @@ export async function readProjectFiles(appPath: string): Promise<ProjectFiles | 
   return { pyproject, setupCfg, setupPy, mainModules }
 }
 
+/**
+ * Why the project's requires-python rules out a Python version, or undefined when it allows it (or
+ * declares no range).
+ */
+export function pythonRangeProblem(
+  project: Pick<Project, 'requiresPython'>,
+  version: string
+): string | undefined {
+  const range = project.requiresPython
+  if (range === undefined) return undefined
+  if (!validRange(range)) return `the project's requires-python '${range}' is not a valid version specifier.`
+  return satisfies(version, range)
+    ? undefined
+    : `Python ${version} is outside the project's requires-python '${range}': pick a python-version in that range, or change requires-python.`
+}
+
 /** Module names must not collide with the Python modules before it. */
 export function appModuleName(project: Project, command: string): string {
   const name = (project.name ?? command).toLowerCase().replace(/[^a-z0-9]+/g, '-')
@@ -198,6 +215,10 @@ export async function inspectApp(inputs: Inputs): Promise<App> {
     return fail(Input.AppPath, `app-path '${inputs.appPath}': ${(e as Error).message}`)
   }
   const errors: InputError[] = []
+  if (inputs.python.kind === 'cpython') {
+    const problem = pythonRangeProblem(project, inputs.python.release.version)
+    if (problem) errors.push({ input: Input.PythonVersion, message: `python-version: ${problem}` })
+  }
   const entrypoint = chooseEntrypoint(project, inputs.entrypoint)
   if (typeof entrypoint === 'string') errors.push({ input: Input.Entrypoint, message: entrypoint })
   let requirements: string | undefined

@@ -286,7 +286,7 @@ export async function resolveForBuild(
       workDir: resolveDir,
       requirements: inputs.requirements,
       appTree,
-      extras: []
+      extras: inputs.extras
     })
     core.info(
       `Resolved in ${((Date.now() - started) / 1000).toFixed(1)} s: ${resolution.requirements.files.length} files ` +
