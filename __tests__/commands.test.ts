@@ -65,6 +65,19 @@ describe('argv builders', () => {
     expect(buildPythonArgs(target, flathub, fuse)).toEqual(argv)
   )
 
+  it('buildPythonArgs installs nothing when the runtime is there already', () => {
+    expect(buildPythonArgs(target, undefined, true)).toEqual([
+      'flatpak-builder',
+      '--user',
+      '--arch=x86_64',
+      '--default-branch=stable',
+      '--force-clean',
+      '--build-only',
+      '/w/build-dir',
+      '/w/org.example.Hello.json'
+    ])
+  })
+
   it('buildAppArgs exports into the repo', () => {
     expect(buildAppArgs({ ...target, arch: 'aarch64', branch: 'beta' }, true)).toEqual([
       'flatpak-builder',
@@ -98,7 +111,7 @@ describe('argv builders', () => {
   })
 
   it('smoke runs keep each argument separate, under timeout', () => {
-    expect(withTimeout(30, sdkSmokeArgs(target, 'hello', ['--name', 'a b; rm -rf /']))).toEqual([
+    expect(withTimeout(30, sdkSmokeArgs(target, true, 'hello', ['--name', 'a b; rm -rf /']))).toEqual([
       'timeout',
       '--kill-after=10',
       '30',
@@ -109,6 +122,15 @@ describe('argv builders', () => {
       'hello',
       '--name',
       'a b; rm -rf /'
+    ])
+    expect(sdkSmokeArgs(target, false, 'hello', ['-v'])).toEqual([
+      'flatpak',
+      'build',
+      '--with-appdir',
+      '--allow=devel',
+      '/w/build-dir',
+      'hello',
+      '-v'
     ])
     expect(platformSmokeArgs(target, ['-v'])).toEqual([
       'flatpak',

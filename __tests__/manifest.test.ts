@@ -22,7 +22,7 @@ const wheel = (name: string, sha: string, onlyArches?: string[]) => ({
 
 const installer = wheel('pip-26.2.2-py3-none-any.whl', 'f')
 const PIP =
-  '/app/bin/python3 pip-26.2.2-py3-none-any.whl/pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location'
+  '/app/bin/python3 pip-26.2.2-py3-none-any.whl/pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location --root-user-action=ignore'
 const installerSource = {
   type: 'file',
   url: installer.url,

@@ -35,15 +35,20 @@ async function writeJson(file: string, json: unknown): Promise<void> {
   await fs.writeFile(file, serialize(json))
 }
 
+/** Adds the remote, unless the runtime and SDK are installed already (a container image, say). */
 export async function addRemote(plan: Plan): Promise<void> {
-  await runChecked('flatpak remote-add', remoteAddArgs(plan.remote))
+  if (!plan.tools.runtimeInstalled) await runChecked('flatpak remote-add', remoteAddArgs(plan.remote))
 }
 
 /** Builds (or takes from the cache) the Python module alone, and returns the version it reports. */
 export async function buildPython(plan: Plan): Promise<string> {
   await writeJson(plan.pythonManifest, pythonOnlyManifest(plan.identity))
   await runBuilder(
-    buildPythonArgs({ ...plan.target, manifest: plan.pythonManifest }, plan.remote, plan.tools.rofilesFuse),
+    buildPythonArgs(
+      { ...plan.target, manifest: plan.pythonManifest },
+      plan.tools.runtimeInstalled ? undefined : plan.remote,
+      plan.tools.rofilesFuse
+    ),
     plan.workDir
   )
   await lendPythonStages(plan.target.arch, plan.target.manifest)
@@ -99,7 +104,10 @@ export async function smokeInSdk(plan: Plan): Promise<void> {
   try {
     await runSmoke({
       label: smokeLabel(plan, 'in the SDK'),
-      argv: withTimeout(inputs.smokeTimeout, sdkSmokeArgs(plan.target, inputs.command, inputs.smokeArgs)),
+      argv: withTimeout(
+        inputs.smokeTimeout,
+        sdkSmokeArgs(plan.target, plan.tools.rofilesFuse, inputs.command, inputs.smokeArgs)
+      ),
       cwd: plan.workDir,
       timeout: inputs.smokeTimeout,
       expect: inputs.smokeExpect
@@ -116,12 +124,23 @@ export async function smokeInSdk(plan: Plan): Promise<void> {
 export async function smokeUnderPlatform(plan: Plan): Promise<void> {
   const { inputs } = plan
   const installation = await fs.mkdtemp(path.join(os.tmpdir(), 'flatpak-smoke-'))
-  // The runtime is in the user installation already: the throwaway one finds it there, as its
-  // "system" installation, instead of downloading it again.
-  const userDir = process.env.FLATPAK_USER_DIR || path.join(os.homedir(), '.local/share/flatpak')
-  const env = { FLATPAK_USER_DIR: installation, FLATPAK_SYSTEM_DIR: userDir }
+  const env: Record<string, string> = { FLATPAK_USER_DIR: installation }
+  if (plan.tools.runtimeInUserInstallation) {
+    // The throwaway installation finds the runtime in the user installation, posing as its
+    // "system" one, instead of downloading it again.
+    env.FLATPAK_SYSTEM_DIR = process.env.FLATPAK_USER_DIR || path.join(os.homedir(), '.local/share/flatpak')
+  }
   try {
-    await runChecked('Installing the bundle', installBundleArgs(inputs.bundlePath), { env })
+    await runChecked('Installing the bundle', installBundleArgs(inputs.bundlePath), { env }).catch(
+      (error: Error) => {
+        // flatpak asks the system bus about parental controls before a non-root user installs an app.
+        if (!/Could not connect/.test(error.message) || process.getuid?.() === 0) throw error
+        throw new Error(
+          `${error.message}\nflatpak checks parental controls over the system D-Bus before a non-root user installs an app, and this runner has no system bus (a container?). Run the job as root, or start a system bus.`,
+          { cause: error }
+        )
+      }
+    )
     await runSmoke({
       label: smokeLabel(plan, `under ${inputs.runtime}`),
       argv: withTimeout(inputs.smokeTimeout, platformSmokeArgs(plan.target, inputs.smokeArgs)),

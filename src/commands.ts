@@ -37,12 +37,19 @@ function builderCommon(target: BuildTarget, rofilesFuse: boolean): string[] {
   ]
 }
 
-/** Builds only the first module (Python), installing the SDK and runtime from the remote when missing. */
-export function buildPythonArgs(target: BuildTarget, remote: Remote, rofilesFuse: boolean): Argv {
+/**
+ * Builds only the first module (Python), installing the SDK and runtime from `installFrom` first
+ * (undefined when they are installed already).
+ */
+export function buildPythonArgs(
+  target: BuildTarget,
+  installFrom: Remote | undefined,
+  rofilesFuse: boolean
+): Argv {
   return [
     'flatpak-builder',
     ...builderCommon(target, rofilesFuse),
-    `--install-deps-from=${remote.name}`,
+    ...(installFrom ? [`--install-deps-from=${installFrom.name}`] : []),
     '--build-only',
     target.buildDir,
     target.manifest
@@ -83,9 +90,20 @@ export function withTimeout(seconds: number, argv: Argv): Argv {
   return ['timeout', '--kill-after=10', String(seconds), ...argv]
 }
 
-/** Runs the app in the SDK, the way the build sandbox sees it. */
-export function sdkSmokeArgs(target: BuildTarget, command: string, args: string[]): Argv {
-  return ['flatpak-builder', '--run', target.buildDir, target.manifest, command, ...args]
+/**
+ * Runs the finished app in the SDK. flatpak-builder --run mounts the build dir through rofiles-fuse
+ * and has no option against it; without FUSE, flatpak build runs it the same way (the build dir's
+ * metadata carries the finish-args).
+ */
+export function sdkSmokeArgs(
+  target: BuildTarget,
+  rofilesFuse: boolean,
+  command: string,
+  args: string[]
+): Argv {
+  return rofilesFuse
+    ? ['flatpak-builder', '--run', target.buildDir, target.manifest, command, ...args]
+    : ['flatpak', 'build', '--with-appdir', '--allow=devel', target.buildDir, command, ...args]
 }
 
 export function bundleArgs(target: BuildTarget, bundle: string, runtimeRepo?: string): Argv {

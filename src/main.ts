@@ -69,7 +69,13 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs()
     const app = await step('Inspect the app', () => inspectApp(inputs))
-    const tools = await step('Preflight', () => preflight())
+    const tools = await step('Preflight', () =>
+      preflight(
+        path.dirname(inputs.manifestPath),
+        [`${inputs.sdk}//${inputs.runtimeVersion}`, `${inputs.runtime}//${inputs.runtimeVersion}`],
+        inputs.arch
+      )
+    )
     const plan = planBuild(inputs, app, tools)
 
     const archive = await step('Archive the app', () =>

@@ -60,7 +60,7 @@ type Json = Record<string, unknown>
 function pipCommand(installer: PinnedFile, args: string): string {
   if (!isPlainWord(installer.filename))
     throw new Error(`Refusing to put '${installer.filename}' into a build command.`)
-  return `/app/bin/python3 ${installer.filename}/pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location ${args}`
+  return `/app/bin/python3 ${installer.filename}/pip install --no-cache-dir --disable-pip-version-check --no-warn-script-location --root-user-action=ignore ${args}`
 }
 
 // pip uses PEP 517 for every project, setup.py-only ones too, so their build requirements come

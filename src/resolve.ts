@@ -177,52 +177,64 @@ export async function resolveRequirements(
   pip: string[],
   spec: ResolveSpec
 ): Promise<Resolution> {
-  const appTarget = spec.extras.length > 0 ? `${spec.appTree}[${spec.extras.join(',')}]` : spec.appTree
-  const main = await sandbox.report('Resolving the requirements with pip', pip, 'report', [
-    ...(spec.requirements ? ['-r', spec.requirements] : []),
-    appTarget
-  ])
-  const { pinned, problems } = pinReport(main, `file://${spec.appTree}`)
-  failOnProblems('These requirements cannot be pinned', problems)
-
-  const sdists = pinned.filter(p => p.kind === 'sdist')
-  const sources = [...sdists.map(s => `${s.url}#sha256=${s.sha256}`), spec.appTree]
   const helper = path.join(spec.workDir, 'build_requires.py')
   await fs.copyFile(HELPER, helper)
-  const output = await sandbox.run('Finding build requirements', [
-    PYTHON,
-    helper,
-    spec.workDir,
-    JSON.stringify(pip),
-    ...sources
-  ])
-  const buildRequires = JSON.parse(output.trim().split('\n').at(-1)!) as Record<
-    string,
-    { requires: string[]; dynamic: string[] }
-  >
 
-  const buildDeps = async (source: string, label: string, i: number): Promise<PinnedDistribution[]> => {
-    const { requires, dynamic } = buildRequires[source]
-    const report = await sandbox.report(
-      `Resolving the build requirements of ${label}`,
-      pip,
-      `build-report-${i}`,
-      ['--only-binary=:all:', ...requires, ...dynamic]
-    )
-    const result = pinReport(report)
+  /** What a source tree (an sdist's URL#sha256=, or a directory) needs to build, pinned as wheels. */
+  const buildDeps = async (source: string, label: string, report: string): Promise<PinnedDistribution[]> => {
+    const output = await sandbox.run(`Finding the build requirements of ${label}`, [
+      PYTHON,
+      helper,
+      spec.workDir,
+      JSON.stringify(pip),
+      source
+    ])
+    const found = JSON.parse(output.trim().split('\n').at(-1)!) as Record<
+      string,
+      { requires: string[]; dynamic: string[] }
+    >
+    const { requires, dynamic } = found[source]
+    const resolved = await sandbox.report(`Resolving the build requirements of ${label}`, pip, report, [
+      '--only-binary=:all:',
+      ...requires,
+      ...dynamic
+    ])
+    const result = pinReport(resolved)
     failOnProblems(`The build requirements of ${label} cannot be pinned`, result.problems)
     return result.pinned
   }
 
-  const sdistDeps: PinnedDistribution[] = []
-  for (const [i, sdist] of sdists.entries()) {
-    sdistDeps.push(...(await buildDeps(sources[i], `${sdist.name} ${sdist.version}`, i)))
+  const requirements = async (): Promise<PinnedRequirements> => {
+    const appTarget = spec.extras.length > 0 ? `${spec.appTree}[${spec.extras.join(',')}]` : spec.appTree
+    const main = await sandbox.report('Resolving the requirements with pip', pip, 'report', [
+      ...(spec.requirements ? ['-r', spec.requirements] : []),
+      appTarget
+    ])
+    const { pinned, problems } = pinReport(main, `file://${spec.appTree}`)
+    failOnProblems('These requirements cannot be pinned', problems)
+    const sdistDeps = await Promise.all(
+      pinned
+        .filter(p => p.kind === 'sdist')
+        .map((sdist, i) =>
+          buildDeps(
+            `${sdist.url}#sha256=${sdist.sha256}`,
+            `${sdist.name} ${sdist.version}`,
+            `build-report-${i}`
+          )
+        )
+    )
+    return { lock: lockText(pinned), files: uniqueFiles([...pinned, ...sdistDeps.flat()].map(pinnedFile)) }
   }
-  const appBuildDeps = await buildDeps(spec.appTree, 'the app', sdists.length)
-  return {
-    requirements: { lock: lockText(pinned), files: uniqueFiles([...pinned, ...sdistDeps].map(pinnedFile)) },
-    appBuildDeps: uniqueFiles(appBuildDeps.map(pinnedFile))
-  }
+
+  // The app's build requirements do not depend on the resolution: they are found meanwhile. Both
+  // finish before the first failure is reported, so no pip keeps running behind the action's back.
+  const [pinned, app] = await Promise.allSettled([
+    requirements(),
+    buildDeps(spec.appTree, 'the app', 'build-report-app')
+  ])
+  if (pinned.status === 'rejected') throw pinned.reason
+  if (app.status === 'rejected') throw app.reason
+  return { requirements: pinned.value, appBuildDeps: uniqueFiles(app.value.map(pinnedFile)) }
 }
 
 function pinnedFile({ url, sha256, filename, onlyArches }: PinnedDistribution): PinnedFile {

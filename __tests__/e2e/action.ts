@@ -29,10 +29,15 @@ export interface RunOptions {
   workspace?: string
   runnerTemp?: string
   env?: Record<string, string>
-  /** The node binary that runs dist/index.js. */
+  /** The node binary that runs dist/index.js: $FPA_ACTION_NODE, else the one running the tests. */
   node?: string
   /** Print the action's log as it comes (also with FPA_TEST_VERBOSE=1). */
   echo?: boolean
+  /**
+   * Run as this user, with this HOME and its own Flatpak user installation (the workspace and
+   * RUNNER_TEMP are made its own).
+   */
+  user?: { uid: number; gid: number; home: string }
 }
 
 /** The inputs every test shares: the local runtime, CPython mirror and package index. */
@@ -89,11 +94,16 @@ export async function runAction(
   const files = await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-files-'))
   const [output, state, summary] = ['output', 'state', 'summary'].map(n => path.join(files, n))
   await Promise.all([output, state, summary].map(file => fs.writeFile(file, '')))
+  const { user } = options
+  if (user) {
+    for (const p of [workspace, runnerTemp, files, output, state, summary])
+      await fs.chown(p, user.uid, user.gid)
+  }
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? os.homedir(),
+    HOME: user?.home ?? process.env.HOME ?? os.homedir(),
     LANG: 'C.UTF-8',
-    FLATPAK_USER_DIR: f.flatpakUserDir,
+    ...(user ? {} : { FLATPAK_USER_DIR: f.flatpakUserDir }),
     GITHUB_OUTPUT: output,
     GITHUB_STATE: state,
     GITHUB_STEP_SUMMARY: summary,
@@ -106,10 +116,12 @@ export async function runAction(
   for (const [name, value] of Object.entries(inputs))
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
 
-  const child = spawn(options.node ?? process.execPath, [path.join(ROOT, 'dist', 'index.js')], {
+  const node = options.node ?? (process.env.FPA_ACTION_NODE || process.execPath)
+  const child = spawn(node, [path.join(ROOT, 'dist', 'index.js')], {
     cwd: workspace,
     env,
-    stdio: ['ignore', 'pipe', 'pipe']
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(user ? { uid: user.uid, gid: user.gid } : {})
   })
   // The log goes to a file as it comes, so a long build can be followed: tail -f <files>/log.
   const logFile = createWriteStream(path.join(files, 'log'))

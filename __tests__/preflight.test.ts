@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest'
+import { APT_PACKAGES, setupPlan, type RunnerFacts } from '../src/preflight.js'
+
+const ready: RunnerFacts = {
+  versions: { flatpak: '1.14.10', 'flatpak-builder': '1.2.3', ostree: '2022.7', bwrap: '0.8.0' },
+  isRoot: false,
+  hasSudo: true,
+  hasAptGet: true,
+  userNamespaces: true,
+  appArmorRestrictsUserNamespaces: false,
+  githubHosted: true,
+  fuse: true,
+  freeBytes: 50e9
+}
+const missing = { ...ready.versions, flatpak: undefined, 'flatpak-builder': undefined }
+
+describe('setupPlan', () => {
+  it('takes no setup step when everything is there', () => {
+    expect(setupPlan(ready)).toEqual({ warnings: [] })
+  })
+
+  it.each([
+    [
+      { isRoot: true, hasSudo: false },
+      ['apt-get', 'install', '--yes', '--no-install-recommends', ...APT_PACKAGES]
+    ],
+    [
+      {},
+      ['sudo', '--non-interactive', 'apt-get', 'install', '--yes', '--no-install-recommends', ...APT_PACKAGES]
+    ]
+  ])('installs missing tools with apt-get, as root or through sudo: %o', (over, argv) => {
+    expect(setupPlan({ ...ready, ...over, versions: missing }).installPackages).toEqual(argv)
+  })
+
+  it.each([{ hasSudo: false }, { hasAptGet: false }])(
+    'without a way to install them, says which packages to install: %o',
+    over => {
+      expect(setupPlan({ ...ready, ...over, versions: missing }).problem).toBe(
+        `flatpak, flatpak-builder are not installed, and this runner cannot install them: that needs apt-get and root or passwordless sudo. Install these packages before this step: ${APT_PACKAGES.join(' ')}.`
+      )
+    }
+  )
+
+  it("lifts Ubuntu 24.04's AppArmor restriction on GitHub-hosted runners only, through sudo", () => {
+    const blocked = { ...ready, userNamespaces: false, appArmorRestrictsUserNamespaces: true }
+    expect(setupPlan(blocked).liftAppArmorRestriction).toEqual([
+      'sudo',
+      '--non-interactive',
+      'sysctl',
+      '-w',
+      'kernel.apparmor_restrict_unprivileged_userns=0'
+    ])
+    expect(setupPlan({ ...blocked, githubHosted: false }).problem).toMatch(
+      /AppArmor restricts them .*sudo sysctl -w kernel\.apparmor_restrict_unprivileged_userns=0/
+    )
+    expect(setupPlan({ ...blocked, appArmorRestrictsUserNamespaces: false }).problem).toMatch(
+      /user\.max_user_namespaces/
+    )
+  })
+
+  it('needs no user namespaces as root', () => {
+    expect(
+      setupPlan({ ...ready, isRoot: true, userNamespaces: false, appArmorRestrictsUserNamespaces: true })
+    ).toEqual({ warnings: [] })
+  })
+
+  it('warns below 1 GB of free disk', () => {
+    expect(setupPlan({ ...ready, freeBytes: 0.4e9 }).warnings).toEqual([
+      'Only 0.40 GB free where the build goes; a cold build with CPython needs about 1 GB.'
+    ])
+  })
+})
