@@ -11,7 +11,8 @@ const world = await startLocalWorld()
 try {
   const run = await runAction(
     world.fixtures,
-    { ...localInputs(world.fixtures, stateDir(world.fixtures, 'example')), 'app-path': EXAMPLE_APP },
+    // The tests' CPython state: on a machine that ran them, CPython is compiled already.
+    { ...localInputs(world.fixtures, stateDir(world.fixtures, 'cpython-3.11.2')), 'app-path': EXAMPLE_APP },
     { workspace: ROOT, echo: true }
   )
   if (run.code !== 0) {
@@ -19,8 +20,11 @@ try {
     process.exitCode = 1
   } else {
     console.log(`\nBundle: ${run.outputs['bundle-path']}`)
+    // The runtime the bundle needs lives in the tests' Flatpak installation, not in the default one.
+    const installation = `FLATPAK_USER_DIR=${world.fixtures.flatpakUserDir}`
+    const bundle = path.relative(process.cwd(), run.outputs['bundle-path'])
     console.log(
-      `Install and run it: flatpak install --user --bundle ${path.relative(process.cwd(), run.outputs['bundle-path'])} && flatpak run org.example.Hello`
+      `Run it: ${installation} flatpak install --user -y --bundle ${bundle} && ${installation} flatpak run org.example.Hello`
     )
   }
 } finally {

@@ -81,7 +81,7 @@ const SCRIPT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/
 export function flatpakIdProblem(name: string): string | undefined {
   if (name.length > 255) return `is ${name.length} characters long; the limit is 255`
   const elements = name.split('.')
-  if (elements.length < 3) return 'needs at least three dot-separated parts, like org.example.Hello'
+  if (elements.length < 3) return 'needs at least three dot-separated parts'
   const bad = elements.find(e => !NAME_ELEMENT.test(e))
   if (bad !== undefined) {
     return bad === ''

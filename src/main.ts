@@ -19,8 +19,8 @@ import { cacheKeys, completeKey, partialKey, saveDecision, type CacheKeyParts } 
 import { Output } from './constants.js'
 import { childSeconds } from './flatpak.js'
 import { readInputs } from './inputs.js'
-import { pythonOnlyManifest, sourceHashes, type ManifestSpec } from './manifest.js'
-import { cacheKeyParts, planBuild, requirementsDigest, type Plan } from './plan.js'
+import { pythonOnlyManifest, sourceHashes } from './manifest.js'
+import { cacheKeyParts, manifestSpec, planBuild, requirementsDigest, type Plan } from './plan.js'
 import { preflight } from './preflight.js'
 import { inspectApp, pythonRangeProblem } from './project.js'
 import { resolveForBuild } from './resolve.js'
@@ -149,27 +149,7 @@ async function build(plan: Plan, appSha256: string, progress: Progress): Promise
     resolveForBuild(plan, progress.pythonVersion!, requirementsDigest(plan, appSha256))
   )
   progress.ownFiles.push(resolved.kept)
-  const { resolution } = resolved
-  const spec: ManifestSpec = {
-    ...plan.identity,
-    installer: resolved.installer.file,
-    appModule: plan.appModule,
-    app: {
-      path: path.basename(plan.appArchive),
-      sha256: appSha256,
-      buildDeps: resolution?.appBuildDeps ?? []
-    },
-    launcher: plan.launcher,
-    requirements: inputs.buildNetwork
-      ? {
-          kind: 'network',
-          file: inputs.requirements ? path.relative(plan.workDir, inputs.requirements) : undefined
-        }
-      : resolution && resolution.requirements.files.length > 0
-        ? { kind: 'pinned', pinned: resolution.requirements }
-        : { kind: 'none' },
-    index: inputs.index
-  }
+  const spec = manifestSpec(plan, appSha256, resolved)
 
   progress.manifests = await step('Write manifest', () => writeManifests(plan, spec))
   core.setOutput(Output.ManifestPath, plan.target.manifest)

@@ -3,10 +3,11 @@ import { digest, type CacheKeyParts } from './cache-keys.js'
 import type { BuildTarget, Remote } from './commands.js'
 import type { Inputs } from './inputs.js'
 import { launcherLines } from './launcher.js'
-import { pythonModule, type TopLevelSpec } from './manifest.js'
+import { pythonModule, type ManifestSpec, type TopLevelSpec } from './manifest.js'
 import type { Toolchain } from './preflight.js'
 import { appModuleName, type App } from './project.js'
 import { OWN_DIR } from './cache.js'
+import type { Installer, Resolution } from './resolve.js'
 import { pythonManifestPath, stateDir } from './state.js'
 
 /** Everything the steps share, derived once from the inputs, the app and the runner. */
@@ -107,5 +108,35 @@ export function cacheKeyParts(plan: Plan, appSha256: string): CacheKeyParts {
     ),
     requirements: requirementsDigest(plan, appSha256),
     app: appSha256.slice(0, 16)
+  }
+}
+
+/** The manifest, from the plan, the app archive and what the resolution pinned. */
+export function manifestSpec(
+  plan: Plan,
+  appSha256: string,
+  resolved: { installer: Pick<Installer, 'file'>; resolution?: Resolution }
+): ManifestSpec {
+  const { inputs } = plan
+  const { resolution } = resolved
+  return {
+    ...plan.identity,
+    installer: resolved.installer.file,
+    appModule: plan.appModule,
+    app: {
+      path: path.basename(plan.appArchive),
+      sha256: appSha256,
+      buildDeps: resolution?.appBuildDeps ?? []
+    },
+    launcher: plan.launcher,
+    requirements: inputs.buildNetwork
+      ? {
+          kind: 'network',
+          file: inputs.requirements ? path.relative(plan.workDir, inputs.requirements) : undefined
+        }
+      : resolution && resolution.requirements.files.length > 0
+        ? { kind: 'pinned', pinned: resolution.requirements }
+        : { kind: 'none' },
+    index: inputs.index
   }
 }
