@@ -10,7 +10,14 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { APPS, builtModules, copyApp, jobRunner, type ActionRun } from '../__tests__/e2e/action.js'
+import {
+  APPS,
+  builtModules,
+  copyApp,
+  jobRunner,
+  timeAccount,
+  type ActionRun
+} from '../__tests__/e2e/action.js'
 import { startLocalWorld } from '../__tests__/fixtures/local-world.js'
 import { startResultsService } from '../__tests__/fixtures/services/results-service.js'
 
@@ -26,9 +33,7 @@ function stepSeconds(run: ActionRun, step: string): number | undefined {
   return m ? Number(m[1]) : undefined
 }
 
-function ownSeconds(run: ActionRun): number {
-  return Number(/([\d.]+) s in the action itself/.exec(run.log)?.[1] ?? NaN)
-}
+const ownSeconds = (run: ActionRun): number => timeAccount(run).own
 
 const mb = (bytes?: number): string => (bytes === undefined ? '' : `${(bytes / 1e6).toFixed(1)} MB`)
 

@@ -29,29 +29,55 @@ export function childEnvironment(
   return { ...env, ...extra }
 }
 
-let childMilliseconds = 0
+/**
+ * Wall time during which at least one program was running. Programs can run side by side (the
+ * requirements and the app's build dependencies resolve in parallel), so their durations are not
+ * summed: that would count the overlap twice and make the action's own time negative.
+ */
+export class BusyClock {
+  private running = 0
+  private since = 0
+  private milliseconds = 0
+
+  begin(now: number): void {
+    if (this.running++ === 0) this.since = now
+  }
+
+  end(now: number): void {
+    if (--this.running === 0) this.milliseconds += now - this.since
+  }
+
+  seconds(now: number): number {
+    return (this.milliseconds + (this.running > 0 ? now - this.since : 0)) / 1000
+  }
+}
+
+const children = new BusyClock()
 
 /** Wall time spent waiting for the programs run(), so far. */
 export function childSeconds(): number {
-  return childMilliseconds / 1000
+  return children.seconds(Date.now())
 }
 
 /** Runs an argv (no shell), streaming its output to the log and keeping it with timestamps. */
 export async function run(argv: Argv, options: RunOptions = {}): Promise<RunResult> {
-  const started = Date.now()
   const lines: TimedLine[] = []
   const keep = (text: string): void => {
     lines.push({ at: Date.now(), text })
   }
-  const exitCode = await exec.exec(argv[0], argv.slice(1), {
-    ignoreReturnCode: true,
-    silent: options.silent,
-    cwd: options.cwd,
-    env: childEnvironment(process.env, options.env),
-    listeners: { stdline: keep, errline: keep }
-  })
-  childMilliseconds += Date.now() - started
-  return { exitCode, lines }
+  children.begin(Date.now())
+  try {
+    const exitCode = await exec.exec(argv[0], argv.slice(1), {
+      ignoreReturnCode: true,
+      silent: options.silent,
+      cwd: options.cwd,
+      env: childEnvironment(process.env, options.env),
+      listeners: { stdline: keep, errline: keep }
+    })
+    return { exitCode, lines }
+  } finally {
+    children.end(Date.now())
+  }
 }
 
 function tailText(lines: string[]): string {

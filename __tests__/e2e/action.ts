@@ -133,7 +133,11 @@ export async function runAction(
   }
   child.stdout.on('data', keep)
   child.stderr.on('data', keep)
-  const code = await new Promise<number>(resolve => child.on('close', c => resolve(c ?? -1)))
+  // A node that cannot be started (a wrong FPA_ACTION_NODE) emits 'error' and never 'close'.
+  const code = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', c => resolve(c ?? -1))
+  })
   await new Promise(resolve => logFile.end(resolve))
   const log = Buffer.concat(chunks).toString('utf8')
   return {
@@ -186,6 +190,22 @@ export function jobRunner(
 /** Modules flatpak-builder built in a log group. */
 export function builtModules(run: ActionRun, group: string): string[] {
   return [...(run.groups[group] ?? '').matchAll(/^Building module (\S+) /gm)].map(m => m[1])
+}
+
+/** The last line of a run's log: where its time went, in seconds. */
+export function timeAccount(run: ActionRun): {
+  total: number
+  children: number
+  transfers: number
+  own: number
+} {
+  const took =
+    /^Took ([\d.]+) s: ([\d.]+) s in .*?, ([\d.]+) s in .*?, (-?[\d.]+) s in the action itself\.$/m.exec(
+      run.log
+    )
+  if (!took) throw new Error('the log has no "Took ..." line')
+  const [total, children, transfers, own] = took.slice(1).map(Number)
+  return { total, children, transfers, own }
 }
 
 /** Modules and stages flatpak-builder took from its cache in a log group. */

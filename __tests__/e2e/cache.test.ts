@@ -12,6 +12,7 @@ import {
   copyApp,
   EXAMPLE_APP,
   jobRunner,
+  timeAccount,
   writeFiles,
   type ActionRun
 } from './action.js'
@@ -48,6 +49,10 @@ describe('the flatpak-builder state through the real @actions/cache and a local 
     expect(run.outputs['cache-matched-key']).toBe('')
     expect(service.entries().map(e => e.key)).toEqual([run.outputs['cache-key']])
     expect(Number(run.outputs['cache-size'])).toBeGreaterThan(50e6)
+    // The requirements and the app's build dependencies resolve side by side: counted once.
+    const time = timeAccount(run)
+    expect(time.children + time.transfers).toBeLessThanOrEqual(time.total + 0.1)
+    expect(time.own).toBeGreaterThanOrEqual(0)
   })
 
   it('nothing changed: restores the exact state, every module is a cache hit, nothing is saved again', async () => {
