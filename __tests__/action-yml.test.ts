@@ -2,8 +2,8 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { Input, Output } from '../src/constants.js'
-import { parseInputs } from '../src/inputs.js'
+import { Input, Output } from '../src/pure/constants.js'
+import { parseInputs } from '../src/pure/inputs.js'
 
 const action = parse(fs.readFileSync(path.join(import.meta.dirname, '..', 'action.yml'), 'utf8')) as {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>

@@ -3,7 +3,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { archiveApp, archiveMembers } from '../src/app-source.js'
+import { archiveApp } from '../src/effects/app-source.js'
+import { archiveMembers } from '../src/pure/archive.js'
 
 describe('archiveMembers', () => {
   it('sorts, dedupes and drops bytecode, excluded paths and everything below them', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { artifactServiceAvailable, artifactUrl } from '../src/artifact.js'
+import { artifactServiceAvailable, artifactUrl } from '../src/effects/artifact.js'
 
 describe('artifact', () => {
   it('links to the artifact on its run', () => {

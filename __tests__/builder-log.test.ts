@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { failureTail, summarizeBuilderLog, type TimedLine } from '../src/builder-log.js'
+import { failureTail, summarizeBuilderLog, type TimedLine } from '../src/pure/builder-log.js'
 
 const log = (entries: Array<[number, string]>): TimedLine[] =>
   entries.map(([s, text]) => ({ at: s * 1000, text }))

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import {
-  cacheKeys,
-  completeKey,
-  digest,
-  partialKey,
-  saveDecision,
-  type CacheKeyParts,
-  type SaveFacts
-} from '../src/cache-keys.js'
+import { cacheKeys, completeKey, digest, partialKey, type CacheKeyParts } from '../src/pure/cache-keys.js'
 
 const parts: CacheKeyParts = {
   prefix: 'flatpak-python',
+  format: 2,
   arch: 'x86_64',
   builderVersion: '1.2.3',
   python: 'py11aaaa',
@@ -21,8 +14,11 @@ const parts: CacheKeyParts = {
 describe('cache keys', () => {
   it('restore the newest state of the same inputs, then of the same requirements, then of the same Python', () => {
     expect(cacheKeys(parts)).toEqual({
-      primary: 'flatpak-python-x86_64-fb1.2.3-py11aaaa-req1bbbb-app1cccc',
-      restore: ['flatpak-python-x86_64-fb1.2.3-py11aaaa-req1bbbb-', 'flatpak-python-x86_64-fb1.2.3-py11aaaa-']
+      primary: 'flatpak-python-v2-x86_64-fb1.2.3-py11aaaa-req1bbbb-app1cccc',
+      restore: [
+        'flatpak-python-v2-x86_64-fb1.2.3-py11aaaa-req1bbbb-',
+        'flatpak-python-v2-x86_64-fb1.2.3-py11aaaa-'
+      ]
     })
   })
 
@@ -40,6 +36,7 @@ describe('cache keys', () => {
 
   it.each([
     ['prefix', 'other'],
+    ['format', 3],
     ['arch', 'aarch64'],
     ['builderVersion', '1.4.4'],
     ['python', 'py12ffff']
@@ -52,9 +49,9 @@ describe('cache keys', () => {
   it('complete and partial states both start with the primary key, and never equal each other', () => {
     const complete = completeKey(parts, 'manifest1')
     const partial = partialKey(parts, '42-1-1700000000000')
-    expect(complete).toBe('flatpak-python-x86_64-fb1.2.3-py11aaaa-req1bbbb-app1cccc-manifest1')
+    expect(complete).toBe('flatpak-python-v2-x86_64-fb1.2.3-py11aaaa-req1bbbb-app1cccc-manifest1')
     expect(partial).toBe(
-      'flatpak-python-x86_64-fb1.2.3-py11aaaa-req1bbbb-app1cccc-partial-42-1-1700000000000'
+      'flatpak-python-v2-x86_64-fb1.2.3-py11aaaa-req1bbbb-app1cccc-partial-42-1-1700000000000'
     )
     for (const key of [complete, partial]) expect(key.startsWith(cacheKeys(parts).primary)).toBe(true)
   })
@@ -63,42 +60,5 @@ describe('cache keys', () => {
     expect(digest('a', 'b')).toBe(digest('a', 'b'))
     expect(digest('ab', '')).not.toBe(digest('a', 'b'))
     expect(digest('x')).toMatch(/^[0-9a-f]{16}$/)
-  })
-})
-
-describe('saveDecision', () => {
-  const base: SaveFacts = {
-    enabled: true,
-    mode: 'always',
-    succeeded: true,
-    completeKey: 'K-complete',
-    partialKey: 'K-partial-1',
-    matchedKey: 'K-older',
-    stagesChanged: true
-  }
-  it.each([
-    [{}, { save: true, key: 'K-complete' }],
-    [{ matchedKey: undefined }, { save: true, key: 'K-complete' }],
-    [
-      { matchedKey: 'K-complete', stagesChanged: false },
-      { save: false, reason: expect.stringContaining("this build's already") }
-    ],
-    [{ succeeded: false }, { save: true, key: 'K-complete' }],
-    [
-      { succeeded: false, completeKey: undefined },
-      { save: true, key: 'K-partial-1' }
-    ],
-    [
-      { succeeded: false, completeKey: undefined, stagesChanged: false },
-      { save: false, reason: expect.stringContaining('added nothing') }
-    ],
-    [
-      { mode: 'on-success', succeeded: false },
-      { save: false, reason: expect.stringContaining('on-success') }
-    ],
-    [{ mode: 'never' }, { save: false, reason: 'save-cache is never' }],
-    [{ enabled: false }, { save: false, reason: 'cache is false' }]
-  ] as const)('%o → %o', (over, decision) => {
-    expect(saveDecision({ ...base, ...over })).toEqual(decision)
   })
 })

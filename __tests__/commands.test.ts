@@ -3,14 +3,14 @@ import {
   buildAppArgs,
   buildPythonArgs,
   bundleArgs,
-  installBundleArgs,
+  installFromRepoArgs,
   platformSmokeArgs,
   remoteAddArgs,
   sandboxArgs,
   sdkSmokeArgs,
   withTimeout,
   type BuildTarget
-} from '../src/commands.js'
+} from '../src/pure/commands.js'
 
 const target: BuildTarget = {
   appId: 'org.example.Hello',
@@ -164,15 +164,25 @@ describe('argv builders', () => {
     expect(bundleArgs(target, '/out/h.flatpak', repo)).toEqual(argv)
   )
 
-  it('installBundleArgs never asks', () => {
-    expect(installBundleArgs('/out/h.flatpak')).toEqual([
-      'flatpak',
-      'install',
-      '--user',
-      '--noninteractive',
-      '--assumeyes',
-      '--bundle',
-      '/out/h.flatpak'
+  it('installFromRepoArgs adds the exported repo without GPG and installs from it, never asking', () => {
+    expect(installFromRepoArgs(target)).toEqual([
+      [
+        'Adding the exported repository',
+        ['flatpak', 'remote-add', '--user', '--no-gpg-verify', 'fpa-exported', 'file:///w/repo']
+      ],
+      [
+        'Installing the app',
+        [
+          'flatpak',
+          'install',
+          '--user',
+          '--noninteractive',
+          '--assumeyes',
+          '--arch=x86_64',
+          'fpa-exported',
+          'org.example.Hello//stable'
+        ]
+      ]
     ])
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { flatpakIdProblem, parseInputs, type RunnerContext } from '../src/inputs.js'
+import { flatpakIdProblem, parseInputs, type RunnerContext } from '../src/pure/inputs.js'
 
 const runner: RunnerContext = { workspace: '/work/repo', tempDir: '/tmp/runner', arch: 'x86_64' }
 

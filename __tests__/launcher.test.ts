@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { launcherLines } from '../src/launcher.js'
+import { launcherLines } from '../src/pure/launcher.js'
 
 describe('launcherLines', () => {
   it('runs a module with the app Python, passing every argument through', () => {

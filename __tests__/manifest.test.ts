@@ -5,7 +5,7 @@ import {
   serialize,
   uniqueFiles,
   type ManifestSpec
-} from '../src/manifest.js'
+} from '../src/pure/manifest.js'
 
 const python311: ManifestSpec['python'] = {
   kind: 'cpython',

@@ -1,38 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { parseInputs } from '../src/inputs.js'
-import { cacheKeyParts, manifestSpec, planBuild, requirementsDigest } from '../src/plan.js'
-import type { Toolchain } from '../src/preflight.js'
-import { describeProject, type App } from '../src/project.js'
-
-const tools: Toolchain = {
-  flatpak: '1.14.10',
-  flatpakBuilder: '1.2.3',
-  rofilesFuse: true,
-  runtimeInstalled: false,
-  runtimeInUserInstallation: true
-}
-
-function planFor(
-  values: Record<string, string> = {},
-  pyproject = '[project]\nname = "hello"\ndependencies = ["a"]\n'
-) {
-  const { inputs } = parseInputs(
-    name => ({ 'app-id': 'org.example.Hello', 'python-version': '3.11.2', ...values })[name] ?? '',
-    {
-      workspace: '/w',
-      tempDir: '/t',
-      arch: 'x86_64'
-    }
-  )
-  const files = { pyproject, mainModules: ['hello'] }
-  const app: App = {
-    project: describeProject(files),
-    files,
-    entrypoint: { kind: 'module', module: 'hello' },
-    requirements: values.requirements ? 'a==1\n' : undefined
-  }
-  return planBuild(inputs!, app, tools)
-}
+import { cacheKeyParts, manifestSpec, requirementsDigest } from '../src/pure/plan.js'
+import { planFor } from './plans.js'
 
 const installer = {
   installer: {

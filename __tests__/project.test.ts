@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chooseEntrypoint, describeProject, pythonRangeProblem } from '../src/project.js'
+import { chooseEntrypoint, describeProject, pythonRangeProblem } from '../src/pure/project.js'
 
 describe('describeProject', () => {
   it('reads name, scripts and requires-python from pyproject.toml', () => {

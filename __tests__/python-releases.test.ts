@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { findRelease, minorVersion, nearestReleases, RELEASES, tarballUrl } from '../src/python-releases.js'
+import {
+  findRelease,
+  minorVersion,
+  nearestReleases,
+  RELEASES,
+  tarballUrl
+} from '../src/pure/python-releases.js'
 
 const table = ['3.10.13', '3.10.14', '3.11.1', '3.11.2', '3.11.9', '3.12.0', '3.12.7'].map(version => ({
   version,

@@ -6,7 +6,7 @@ import {
   wheelArches,
   type PipReport,
   type PipReportItem
-} from '../src/requirements.js'
+} from '../src/pure/requirements.js'
 
 const sha = (c: string) => c.repeat(64)
 

@@ -1,12 +1,8 @@
 import { DefaultArtifactClient } from '@actions/artifact'
+import * as core from '@actions/core'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
-
-export interface UploadedArtifact {
-  id: number
-  url: string
-  size: number
-}
+import type { ArtifactUpload, UploadedArtifact } from '../pure/report.js'
 
 /** The runner gives a token and the service's URL; outside GitHub Actions there are neither. */
 export function artifactServiceAvailable(env: NodeJS.ProcessEnv): boolean {
@@ -25,11 +21,16 @@ export function artifactUrl(env: NodeJS.ProcessEnv, id: number): string {
  * stores it (compression level 0).
  */
 export async function uploadArtifact(
-  name: string,
-  files: string[],
-  stagingDir: string,
-  retentionDays?: number
-): Promise<UploadedArtifact> {
+  upload: ArtifactUpload,
+  env: NodeJS.ProcessEnv
+): Promise<UploadedArtifact | undefined> {
+  if (!upload.upload) {
+    if (upload.warning) core.warning(`Not uploading an artifact: ${upload.reason}.`)
+    else core.info(`Not uploading an artifact: ${upload.reason}.`)
+    return undefined
+  }
+  const { name, files, stagingDir, retentionDays } = upload
+  const started = Date.now()
   await fs.rm(stagingDir, { recursive: true, force: true })
   await fs.mkdir(stagingDir, { recursive: true })
   const staged: string[] = []
@@ -38,22 +39,21 @@ export async function uploadArtifact(
     await fs.link(file, target).catch(() => fs.copyFile(file, target))
     staged.push(target)
   }
-  const client = new DefaultArtifactClient()
   let id: number | undefined
   let size: number | undefined
   try {
-    ;({ id, size } = await client.uploadArtifact(name, staged, stagingDir, {
+    ;({ id, size } = await new DefaultArtifactClient().uploadArtifact(name, staged, stagingDir, {
       compressionLevel: 0,
       ...(retentionDays ? { retentionDays } : {})
     }))
   } catch (error) {
     throw new Error(
       `Uploading artifact '${name}' failed: ${(error as Error).message}. The bundle is still at ${files[0]}.`,
-      {
-        cause: error
-      }
+      { cause: error }
     )
   }
   if (id === undefined) throw new Error(`The artifact service gave no ID for artifact '${name}'.`)
-  return { id, size: size ?? 0, url: artifactUrl(process.env, id) }
+  const url = artifactUrl(env, id)
+  core.info(`Uploaded ${name} (${size ?? 0} bytes): ${url}`)
+  return { id, size: size ?? 0, url, seconds: (Date.now() - started) / 1000 }
 }

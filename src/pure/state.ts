@@ -1,6 +1,5 @@
 import * as path from 'node:path'
 import type { Argv } from './commands.js'
-import { runChecked } from './flatpak.js'
 
 /** flatpak-builder's state directory: under the working directory, which is the manifest's. */
 export function stateDir(manifest: string): string {
@@ -25,8 +24,8 @@ export function pythonManifestPath(manifest: string): string {
   return manifest.replace(/\.json$/, '.python.json')
 }
 
-export function listRefsArgs(repo: string, branch: string): Argv {
-  return ['ostree', 'refs', `--repo=${repo}`, '--list', branch]
+export function listRefsArgs(repo: string, branch?: string): Argv {
+  return ['ostree', 'refs', `--repo=${repo}`, ...(branch ? ['--list', branch] : [])]
 }
 
 /** Points `to/<stage>` at the commit of `from/<stage>` for every stage of `from`. */
@@ -43,17 +42,29 @@ export function aliasStageArgs(repo: string, refs: string[], from: string, to: s
     ])
 }
 
-/**
- * Lends the stages the Python-only build committed (init, then CPython) to the full manifest's
- * refs. The full build then finds CPython in the cache, and the Python-only build, having refs of
- * its own, never prunes the stages of the full one (requirements, app, cleanup, finish).
- */
-export async function lendPythonStages(arch: string, manifest: string): Promise<void> {
-  const repo = cacheRepo(manifest)
-  const from = cacheBranch(arch, pythonManifestPath(manifest))
-  const { lines } = await runChecked('Listing the cached stages', listRefsArgs(repo, from), { silent: true })
-  const refs = lines.map(l => l.text.trim()).filter(Boolean)
-  for (const argv of aliasStageArgs(repo, refs, from, cacheBranch(arch, manifest))) {
-    await runChecked('Sharing the Python stage with the full manifest', argv, { silent: true })
-  }
+/** What to keep of the state before saving it (see pruneState). */
+export interface KeepInState {
+  /** Cache ref prefixes of the manifests this run built. */
+  branches: string[]
+  /** sha256 of every source of the manifests (downloads/<sha256>/ is named after it). */
+  downloads: string[]
+  /** Our own files (see kept.ts), by name. */
+  own: string[]
+}
+
+/** flatpak-builder's per-build leftovers, which no later build reads. */
+export const TRANSIENT_STATE = ['build', 'rofiles', 'ccache']
+
+/** Mount points under dir, from /proc/self/mounts (octal escapes, as the kernel writes them). */
+export function mountsUnder(mounts: string, dir: string): string[] {
+  return mounts
+    .split('\n')
+    .map(line =>
+      line
+        .split(' ')[1]
+        ?.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)))
+    )
+    .filter(
+      (mountPoint): mountPoint is string => mountPoint !== undefined && mountPoint.startsWith(`${dir}/`)
+    )
 }

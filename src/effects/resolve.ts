@@ -1,13 +1,28 @@
+import * as core from '@actions/core'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
-import { sandboxArgs } from './commands.js'
-import * as core from '@actions/core'
+import { sandboxArgs } from '../pure/commands.js'
+import {
+  keptResolutionName,
+  parseKeptResolution,
+  type Installer,
+  type KeptResolution,
+  type Resolution
+} from '../pure/kept.js'
+import { uniqueFiles } from '../pure/manifest.js'
+import { atLeast, MIN_PIP, pipEnvironment, reportArgs, wheelVersion, type PackageIndex } from '../pure/pip.js'
+import type { Plan } from '../pure/plan.js'
+import type { Resolved } from '../pure/report.js'
+import {
+  lockText,
+  pinReport,
+  type PinnedDistribution,
+  type PinnedFile,
+  type PinnedRequirements,
+  type PipReport
+} from '../pure/requirements.js'
 import { sha256File } from './app-source.js'
-import { digest } from './cache-keys.js'
-import { runChecked } from './flatpak.js'
-import { uniqueFiles, type PinnedFile, type PinnedRequirements } from './manifest.js'
-import type { Plan } from './plan.js'
-import { lockText, pinReport, type PinnedDistribution, type PipReport } from './requirements.js'
+import { runChecked } from './exec.js'
 
 export interface SandboxSpec {
   /** Build dir holding the built Python as /app. */
@@ -16,7 +31,7 @@ export interface SandboxSpec {
   workDir: string
   /** Host directories the sandbox may read (the requirements file's, for its relative includes). */
   readOnlyDirs: string[]
-  index: { url: string; extraUrl?: string }
+  index: PackageIndex
 }
 
 export interface ResolveSpec {
@@ -28,54 +43,8 @@ export interface ResolveSpec {
   extras: string[]
 }
 
-export interface Resolution {
-  requirements: PinnedRequirements
-  appBuildDeps: PinnedFile[]
-}
-
-/** The pip that resolves, and that the build installs with: a wheel from the index, pinned. */
-export interface Installer {
-  file: PinnedFile
-  version: string
-  /** argv that runs it in the sandbox. */
-  argv: string[]
-}
-
 const PYTHON = '/app/bin/python3'
-// Report format 1 (pip >= 23.0) is the first stable one.
-const MIN_PIP = [23, 0]
-
 const HELPER = new URL('./build_requires.py', import.meta.url)
-
-// Proxies of the runner reach pip; nothing else of its environment does.
-const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'no_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY']
-
-export function pipEnvironment(index: SandboxSpec['index'], host: NodeJS.ProcessEnv): Record<string, string> {
-  const env: Record<string, string> = {
-    PIP_CONFIG_FILE: '/dev/null',
-    PIP_INDEX_URL: index.url,
-    PIP_DISABLE_PIP_VERSION_CHECK: '1',
-    PIP_NO_INPUT: '1',
-    PIP_NO_CACHE_DIR: '1',
-    PIP_ROOT_USER_ACTION: 'ignore',
-    PYTHONDONTWRITEBYTECODE: '1'
-  }
-  if (index.extraUrl) env.PIP_EXTRA_INDEX_URL = index.extraUrl
-  for (const name of PROXY_VARIABLES) if (host[name]) env[name] = host[name]!
-  return env
-}
-
-/** `pip-26.2.2-py3-none-any.whl` → [26, 2, 2]. */
-export function wheelVersion(filename: string): number[] {
-  return filename.split('-')[1].split('.').map(Number)
-}
-
-function atLeast(version: number[], minimum: number[]): boolean {
-  for (let i = 0; i < minimum.length; i++) {
-    if ((version[i] ?? 0) !== minimum[i]) return (version[i] ?? 0) > minimum[i]
-  }
-  return true
-}
 
 /** Runs the pip wheel CPython's ensurepip carries, or else the runtime's own pip (a venv over it sees it). */
 export async function bundledPip(buildDir: string): Promise<string[]> {
@@ -158,11 +127,6 @@ export async function resolveInstaller(sandbox: PipSandbox, bootstrap: string[])
   return { file: { url: file.url, sha256, filename: wheel }, version: version.join('.'), argv }
 }
 
-/** The argv of pip install --dry-run --report for `args`, from the pip given. */
-export function reportArgs(pip: string[], report: string, args: string[]): string[] {
-  return [...pip, 'install', '--dry-run', '--ignore-installed', '--quiet', '--report', report, ...args]
-}
-
 function failOnProblems(what: string, problems: string[]): void {
   if (problems.length > 0) throw new Error(`${what}:\n${problems.map(p => `  - ${p}`).join('\n')}`)
 }
@@ -241,15 +205,6 @@ function pinnedFile({ url, sha256, filename, onlyArches }: PinnedDistribution): 
   return { url, sha256, filename, ...(onlyArches ? { onlyArches } : {}) }
 }
 
-export interface Resolved {
-  installer: Installer
-  /** Undefined in build-network mode, where pip resolves during the build. */
-  resolution?: Resolution
-  /** File name of the resolution kept with the state. */
-  kept: string
-  reused: boolean
-}
-
 /**
  * Pins pip, then (unless build-network) the requirements and what they need to build. A resolution
  * is kept with flatpak-builder's state and reused while everything it read is unchanged (see
@@ -258,18 +213,20 @@ export interface Resolved {
 export async function resolveForBuild(
   plan: Plan,
   pythonVersion: string,
-  inputsDigest: string
+  resolutionDigest: string
 ): Promise<Resolved> {
   const { inputs, target } = plan
-  const kept = `resolution-${digest(inputsDigest, pythonVersion)}.json`
+  const kept = keptResolutionName(resolutionDigest, pythonVersion)
   const keptPath = path.join(plan.ownDir, kept)
-  const previous = await fs.readFile(keptPath, 'utf8').catch(() => undefined)
-  if (previous !== undefined) {
+  const text = await fs.readFile(keptPath, 'utf8').catch(() => undefined)
+  const previous = text === undefined ? undefined : parseKeptResolution(text)
+  if (previous) {
     core.info(
       `Reusing ${kept}: the requirements, the project's metadata, the index and Python ${pythonVersion} are unchanged.`
     )
-    return { ...(JSON.parse(previous) as Omit<Resolved, 'kept' | 'reused'>), kept, reused: true }
+    return { ...previous, kept, reused: true }
   }
+  if (text !== undefined) core.warning(`${kept} in the restored state is not a resolution: resolving again.`)
 
   const started = Date.now()
   const resolveDir = path.join(plan.workDir, 'resolve')
@@ -306,6 +263,7 @@ export async function resolveForBuild(
     )
   }
   await fs.mkdir(plan.ownDir, { recursive: true })
-  await fs.writeFile(keptPath, JSON.stringify({ installer, resolution }))
+  const written: KeptResolution = { installer, resolution }
+  await fs.writeFile(keptPath, JSON.stringify(written))
   return { installer, resolution, kept, reused: false }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BusyClock, childEnvironment } from '../src/flatpak.js'
+import { BusyClock, childEnvironment } from '../src/pure/children.js'
 
 describe('childEnvironment', () => {
   it("drops the runner's pip and Python settings and adds the given ones", () => {

@@ -2,22 +2,22 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { BuilderLogSummary } from './builder-log.js'
-import { unmountLeftovers } from './cache.js'
-import { digest } from './cache-keys.js'
+import type { BuilderLogSummary } from '../pure/builder-log.js'
+import { digest } from '../pure/cache-keys.js'
 import {
   buildAppArgs,
   buildPythonArgs,
   bundleArgs,
-  installBundleArgs,
+  installFromRepoArgs,
   isRepoFile,
   platformSmokeArgs,
   remoteAddArgs,
   sandboxArgs,
   sdkSmokeArgs,
   withTimeout
-} from './commands.js'
-import { runBuilder, runChecked, runSmoke } from './flatpak.js'
+} from '../pure/commands.js'
+import { InputErrors } from '../pure/inputs.js'
+import { keptBundleName } from '../pure/kept.js'
 import {
   buildManifest,
   pythonOnlyManifest,
@@ -26,9 +26,13 @@ import {
   serialize,
   sourceHashes,
   type ManifestSpec
-} from './manifest.js'
-import type { Plan } from './plan.js'
-import { cacheBranch, cacheRepo, lendPythonStages } from './state.js'
+} from '../pure/manifest.js'
+import type { Plan } from '../pure/plan.js'
+import { pythonVersionErrors } from '../pure/project.js'
+import type { Bundle, WrittenManifests } from '../pure/report.js'
+import { cacheBranch, cacheRepo } from '../pure/state.js'
+import { lendPythonStages, stageCommits, unmountLeftovers } from './cache.js'
+import { runBuilder, runChecked, runSmoke } from './exec.js'
 
 async function writeJson(file: string, json: unknown): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true })
@@ -40,7 +44,10 @@ export async function addRemote(plan: Plan): Promise<void> {
   if (!plan.tools.runtimeInstalled) await runChecked('flatpak remote-add', remoteAddArgs(plan.remote))
 }
 
-/** Builds (or takes from the cache) the Python module alone, and returns the version it reports. */
+/**
+ * Builds (or takes from the cache) the Python module alone, and returns the version it reports,
+ * checked against the project's requires-python (the runtime's Python is only known now).
+ */
 export async function buildPython(plan: Plan): Promise<string> {
   await writeJson(plan.pythonManifest, pythonOnlyManifest(plan.identity))
   await runBuilder(
@@ -60,16 +67,10 @@ export async function buildPython(plan: Plan): Promise<string> {
       'import platform; print(platform.python_version())'
     ])
   )
-  return lines.at(-1)!.text.trim()
-}
-
-export interface WrittenManifests {
-  /** Hash of everything the full build reads from the manifest files. */
-  digest: string
-  /** sha256 of every source, which names flatpak-builder's downloads. */
-  sources: string[]
-  requirementsModule?: string
-  lock?: string
+  const version = lines.at(-1)!.text.trim()
+  const errors = pythonVersionErrors(plan.app.project, version)
+  if (errors.length > 0) throw new InputErrors(errors)
+  return version
 }
 
 /** Writes the manifest, and the requirements module and lock when requirements are pinned. */
@@ -118,8 +119,9 @@ export async function smokeInSdk(plan: Plan): Promise<void> {
 }
 
 /**
- * Installs the bundle into a throwaway installation and runs it under the Platform: the SDK run
- * cannot notice a library that only the SDK has.
+ * Installs the exported app into a throwaway installation and runs it under the Platform, as
+ * users will: the SDK run cannot notice a library that only the SDK has. It installs from the
+ * repository rather than the bundle, so it runs while the bundle is being compressed.
  */
 export async function smokeUnderPlatform(plan: Plan): Promise<void> {
   const { inputs } = plan
@@ -131,16 +133,16 @@ export async function smokeUnderPlatform(plan: Plan): Promise<void> {
     env.FLATPAK_SYSTEM_DIR = process.env.FLATPAK_USER_DIR || path.join(os.homedir(), '.local/share/flatpak')
   }
   try {
-    await runChecked('Installing the bundle', installBundleArgs(inputs.bundlePath), { env }).catch(
-      (error: Error) => {
+    for (const [what, argv] of installFromRepoArgs(plan.target)) {
+      await runChecked(what, argv, { env }).catch((error: Error) => {
         // flatpak asks the system bus about parental controls before a non-root user installs an app.
         if (!/Could not connect/.test(error.message) || process.getuid?.() === 0) throw error
         throw new Error(
           `${error.message}\nflatpak checks parental controls over the system D-Bus before a non-root user installs an app, and this runner has no system bus (a container?). Run the job as root, or start a system bus.`,
           { cause: error }
         )
-      }
-    )
+      })
+    }
     await runSmoke({
       label: smokeLabel(plan, `under ${inputs.runtime}`),
       argv: withTimeout(inputs.smokeTimeout, platformSmokeArgs(plan.target, inputs.smokeArgs)),
@@ -153,13 +155,6 @@ export async function smokeUnderPlatform(plan: Plan): Promise<void> {
   }
 }
 
-export interface Bundle {
-  size: number
-  /** Name of the bundle kept with the state, to reuse while the app is unchanged. */
-  kept: string
-  reused: boolean
-}
-
 /**
  * Makes the bundle, or reuses the one made from the same finished app: build-bundle compresses
  * every file again (about 20 s for CPython alone), while an unchanged finish stage means the
@@ -168,18 +163,11 @@ export interface Bundle {
 export async function makeBundle(plan: Plan): Promise<Bundle> {
   const { inputs, target } = plan
   const runtimeRepo = isRepoFile(plan.remote.url) ? plan.remote.url : undefined
-  const { lines } = await runChecked(
-    'Reading the finished app',
-    [
-      'ostree',
-      'rev-parse',
-      `--repo=${cacheRepo(target.manifest)}`,
-      `${cacheBranch(target.arch, target.manifest)}/finish`
-    ],
-    { silent: true }
-  )
-  const finish = lines.at(-1)!.text.trim()
-  const kept = `bundle-${digest(finish, ...bundleArgs(target, '', runtimeRepo))}.flatpak`
+  const finish = (await stageCommits(cacheRepo(target.manifest)))[
+    `${cacheBranch(target.arch, target.manifest)}/finish`
+  ]
+  if (!finish) throw new Error('flatpak-builder left no finish stage in its cache: nothing to bundle.')
+  const kept = keptBundleName(finish, bundleArgs(target, '', runtimeRepo))
   const keptPath = path.join(plan.ownDir, kept)
   await fs.mkdir(path.dirname(inputs.bundlePath), { recursive: true })
   let reused = true

@@ -1,3 +1,5 @@
+import { pathToFileURL } from 'node:url'
+
 /** An argv: the program, then its arguments. Never joined into a shell string. */
 export type Argv = [string, ...string[]]
 
@@ -119,8 +121,30 @@ export function bundleArgs(target: BuildTarget, bundle: string, runtimeRepo?: st
   ]
 }
 
-export function installBundleArgs(bundle: string): Argv {
-  return ['flatpak', 'install', '--user', '--noninteractive', '--assumeyes', '--bundle', bundle]
+/** The remote a throwaway installation installs the exported app from. */
+export const SMOKE_REMOTE = 'fpa-exported'
+
+/** Adds the exported repository to an installation and installs the app from it, never asking. */
+export function installFromRepoArgs(target: BuildTarget): [string, Argv][] {
+  return [
+    [
+      'Adding the exported repository',
+      ['flatpak', 'remote-add', '--user', '--no-gpg-verify', SMOKE_REMOTE, pathToFileURL(target.repo).href]
+    ],
+    [
+      'Installing the app',
+      [
+        'flatpak',
+        'install',
+        '--user',
+        '--noninteractive',
+        '--assumeyes',
+        `--arch=${target.arch}`,
+        SMOKE_REMOTE,
+        `${target.appId}//${target.branch}`
+      ]
+    ]
+  ]
 }
 
 /** Runs the installed app under the Platform, as users will. */

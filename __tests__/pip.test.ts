@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { pipEnvironment, reportArgs, wheelVersion } from '../src/resolve.js'
+import { pipEnvironment, reportArgs, wheelVersion } from '../src/pure/pip.js'
 
 describe('pipEnvironment', () => {
   it('names the index, shuts out pip configuration files and passes only proxies from the runner', () => {

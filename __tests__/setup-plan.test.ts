@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { APT_PACKAGES, setupPlan, type RunnerFacts } from '../src/preflight.js'
+import { APT_PACKAGES, setupPlan, type RunnerFacts } from '../src/pure/setup-plan.js'
 
 const ready: RunnerFacts = {
   versions: { flatpak: '1.14.10', 'flatpak-builder': '1.2.3', ostree: '2022.7', bwrap: '0.8.0' },

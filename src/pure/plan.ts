@@ -4,10 +4,9 @@ import type { BuildTarget, Remote } from './commands.js'
 import type { Inputs } from './inputs.js'
 import { launcherLines } from './launcher.js'
 import { pythonModule, type ManifestSpec, type TopLevelSpec } from './manifest.js'
-import type { Toolchain } from './preflight.js'
+import { OWN_DIR, STATE_FORMAT, type Installer, type Resolution } from './kept.js'
 import { appModuleName, type App } from './project.js'
-import { OWN_DIR } from './cache.js'
-import type { Installer, Resolution } from './resolve.js'
+import type { Toolchain } from './setup-plan.js'
 import { pythonManifestPath, stateDir } from './state.js'
 
 /** Everything the steps share, derived once from the inputs, the app and the runner. */
@@ -28,6 +27,8 @@ export interface Plan {
   identity: TopLevelSpec
   launcher?: string[]
   appArchive: string
+  /** What the action writes that may sit inside app-path, and so never goes into the app archive. */
+  ownOutputs: string[]
 }
 
 export function planBuild(inputs: Inputs, app: App, tools: Toolchain): Plan {
@@ -65,7 +66,8 @@ export function planBuild(inputs: Inputs, app: App, tools: Toolchain): Plan {
       entrypoint.kind === 'script' && entrypoint.script === inputs.command
         ? undefined
         : launcherLines(entrypoint),
-    appArchive: path.join(workDir, `${appModule}-source.tar`)
+    appArchive: path.join(workDir, `${appModule}-source.tar`),
+    ownOutputs: [workDir, inputs.buildDir, inputs.bundlePath]
   }
 }
 
@@ -93,6 +95,7 @@ export function requirementsDigest(plan: Plan, appSha256: string): string {
 export function cacheKeyParts(plan: Plan, appSha256: string): CacheKeyParts {
   return {
     prefix: plan.inputs.cache.keyPrefix,
+    format: STATE_FORMAT,
     arch: plan.inputs.arch,
     builderVersion: plan.tools.flatpakBuilder,
     // What flatpak-builder's CPython stage checksums: the top level but command and finish-args, and

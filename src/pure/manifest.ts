@@ -1,21 +1,7 @@
 import type { PythonChoice } from './inputs.js'
 import { isPlainWord } from './launcher.js'
 import { minorVersion } from './python-releases.js'
-
-/** A file that pip installs or builds with, pinned for flatpak-builder. */
-export interface PinnedFile {
-  url: string
-  sha256: string
-  filename: string
-  /** Set for files that only fit some architectures (compiled wheels). */
-  onlyArches?: string[]
-}
-
-/** The requirements, pinned: the lock pip installs with --require-hashes, and every file it needs. */
-export interface PinnedRequirements {
-  lock: string
-  files: PinnedFile[]
-}
+import type { PinnedFile, PinnedRequirements } from './requirements.js'
 
 /** The app's own project, as a reproducible source archive next to the manifest. */
 export interface AppArchive {

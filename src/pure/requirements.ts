@@ -1,4 +1,17 @@
-import type { PinnedFile } from './manifest.js'
+/** A file that pip installs or builds with, pinned for flatpak-builder. */
+export interface PinnedFile {
+  url: string
+  sha256: string
+  filename: string
+  /** Set for files that only fit some architectures (compiled wheels). */
+  onlyArches?: string[]
+}
+
+/** The requirements, pinned: the lock pip installs with --require-hashes, and every file it needs. */
+export interface PinnedRequirements {
+  lock: string
+  files: PinnedFile[]
+}
 
 /** The parts of pip's installation report (`pip install --dry-run --report`, format 1) we read. */
 export interface PipReport {

@@ -1,5 +1,3 @@
-import * as core from '@actions/core'
-import * as os from 'node:os'
 import * as path from 'node:path'
 import { Input } from './constants.js'
 import { type CPythonRelease, findRelease, nearestReleases, RELEASES, tarballUrl } from './python-releases.js'
@@ -68,6 +66,13 @@ export interface InputError {
   message: string
 }
 
+/** Bad inputs, found before any work or (the runtime's Python) once they can be checked. */
+export class InputErrors extends Error {
+  constructor(readonly errors: InputError[]) {
+    super(`${errors.length} input${errors.length > 1 ? 's are' : ' is'} not valid; see the errors above.`)
+  }
+}
+
 export const FLATHUB_REPO = 'https://dl.flathub.org/repo/flathub.flatpakrepo'
 export const SUPPORTED_ARCHES = ['x86_64', 'aarch64']
 
@@ -117,7 +122,7 @@ const BOOLEAN_FALSE = ['false', 'False', 'FALSE']
 export function parseInputs(
   get: (name: string) => string,
   runner: RunnerContext
-): { inputs?: Inputs; errors: InputError[] } {
+): { inputs?: Inputs; errors: InputError[]; warnings: InputError[] } {
   const errors: InputError[] = []
   const fail = (input: string, message: string): void => {
     errors.push({ input, message })
@@ -349,26 +354,13 @@ export function parseInputs(
       retentionDays: retentionRaw ? Number(retentionRaw) : undefined
     }
   }
-  return errors.length > 0 ? { errors } : { inputs, errors }
-}
-
-/** Annotates each bad input and stops the run. */
-export function reportInputErrors(errors: InputError[]): never {
-  for (const e of errors) core.error(e.message, { title: `Input ${e.input}` })
-  throw new Error(
-    `${errors.length} input${errors.length > 1 ? 's are' : ' is'} not valid; see the errors above.`
-  )
-}
-
-const FLATPAK_ARCHES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' }
-
-/** The inputs of this step, read when the step runs (never at import). */
-export function readInputs(): Inputs {
-  const { inputs, errors } = parseInputs(name => core.getInput(name), {
-    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-    tempDir: process.env.RUNNER_TEMP || os.tmpdir(),
-    arch: FLATPAK_ARCHES[os.arch()] ?? os.arch()
-  })
-  if (!inputs) reportInputErrors(errors)
-  return inputs
+  const warnings: InputError[] = []
+  if (inputs.buildNetwork) {
+    warnings.push({
+      input: Input.BuildNetwork,
+      message:
+        'build-network is true: pip downloads from the index while flatpak-builder builds. Flathub rejects manifests that do this; leave build-network off to get pinned, offline sources.'
+    })
+  }
+  return errors.length > 0 ? { errors, warnings } : { inputs, errors, warnings }
 }

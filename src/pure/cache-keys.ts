@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto'
 /** What the flatpak-builder state depends on, from the most to the least stable. */
 export interface CacheKeyParts {
   prefix: string
+  /** What the state's own files mean (STATE_FORMAT): a new one starts from an empty cache. */
+  format: number
   arch: string
   /** flatpak-builder's version: its cache format and checksums can change with it. */
   builderVersion: string
@@ -29,7 +31,7 @@ export function digest(...parts: string[]): string {
 }
 
 function stem(parts: CacheKeyParts): string {
-  return `${parts.prefix}-${parts.arch}-fb${parts.builderVersion}-${parts.python}`
+  return `${parts.prefix}-v${parts.format}-${parts.arch}-fb${parts.builderVersion}-${parts.python}`
 }
 
 /**
@@ -53,38 +55,4 @@ export function completeKey(parts: CacheKeyParts, manifest: string): string {
  */
 export function partialKey(parts: CacheKeyParts, run: string): string {
   return `${cacheKeys(parts).primary}-partial-${run}`
-}
-
-export type SaveDecision = { save: true; key: string } | { save: false; reason: string }
-
-export interface SaveFacts {
-  enabled: boolean
-  mode: 'always' | 'on-success' | 'never'
-  succeeded: boolean
-  /** Set once the full build has finished: the state is then complete. */
-  completeKey?: string
-  partialKey: string
-  matchedKey?: string
-  /** The build committed stages that the restored state did not have. */
-  stagesChanged: boolean
-}
-
-/**
- * Whether and under which key to save. Entries are immutable, so an exact hit is never saved
- * again; a failed build saves what it built under a partial key, never as a complete state.
- */
-export function saveDecision(facts: SaveFacts): SaveDecision {
-  if (!facts.enabled) return { save: false, reason: 'cache is false' }
-  if (facts.mode === 'never') return { save: false, reason: 'save-cache is never' }
-  if (facts.mode === 'on-success' && !facts.succeeded) {
-    return { save: false, reason: 'save-cache is on-success and the run failed' }
-  }
-  if (facts.completeKey) {
-    return facts.matchedKey === facts.completeKey
-      ? { save: false, reason: `the restored state is this build's already (${facts.matchedKey})` }
-      : { save: true, key: facts.completeKey }
-  }
-  return facts.stagesChanged
-    ? { save: true, key: facts.partialKey }
-    : { save: false, reason: 'the failed build added nothing to the state it started from' }
 }

@@ -1,0 +1,97 @@
+/** What the runner has, found before any work. */
+export interface Toolchain {
+  flatpak: string
+  flatpakBuilder: string
+  /** flatpak-builder can use rofiles-fuse (needs a usable /dev/fuse and fusermount). */
+  rofilesFuse: boolean
+  /** The SDK and runtime are installed already: no remote-add, no install. */
+  runtimeInstalled: boolean
+  /** The runtime is in the user installation (else a system one). */
+  runtimeInUserInstallation: boolean
+}
+
+/** Debian/Ubuntu packages the action needs on the runner. */
+export const APT_PACKAGES = [
+  'flatpak',
+  'flatpak-builder',
+  'ostree',
+  'binutils',
+  'elfutils',
+  'debugedit',
+  'zstd'
+]
+
+/** A cold build with CPython needs about this much for the state, build dir and repo. */
+export const NEEDED_DISK = 1e9
+
+/** What preflight looked at. */
+export interface RunnerFacts {
+  versions: Record<'flatpak' | 'flatpak-builder' | 'ostree' | 'bwrap', string | undefined>
+  isRoot: boolean
+  hasSudo: boolean
+  hasAptGet: boolean
+  /** `bwrap --unshare-user` works for this user. */
+  userNamespaces: boolean
+  /** Ubuntu 24.04's kernel.apparmor_restrict_unprivileged_userns is 1. */
+  appArmorRestrictsUserNamespaces: boolean
+  githubHosted: boolean
+  fuse: boolean
+  freeBytes?: number
+}
+
+/** The setup steps the action takes on this runner, or why it cannot build here. */
+export interface SetupPlan {
+  installPackages?: string[]
+  liftAppArmorRestriction?: string[]
+  warnings: string[]
+  problem?: string
+}
+
+const sudo = (facts: RunnerFacts, argv: string[]): string[] =>
+  facts.isRoot ? argv : ['sudo', '--non-interactive', ...argv]
+
+export function setupPlan(facts: RunnerFacts): SetupPlan {
+  const plan: SetupPlan = { warnings: [] }
+  const missing = (['flatpak', 'flatpak-builder', 'ostree'] as const).filter(tool => !facts.versions[tool])
+  if (missing.length > 0) {
+    if (!facts.hasAptGet || !(facts.isRoot || facts.hasSudo)) {
+      plan.problem =
+        `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not installed, and this runner cannot install ` +
+        `${missing.length > 1 ? 'them' : 'it'}: that needs apt-get and root or passwordless sudo. ` +
+        `Install these packages before this step: ${APT_PACKAGES.join(' ')}.`
+      return plan
+    }
+    plan.installPackages = sudo(facts, [
+      'apt-get',
+      'install',
+      '--yes',
+      '--no-install-recommends',
+      ...APT_PACKAGES
+    ])
+  }
+  // Root needs no user namespace; everyone else's sandbox does (bubblewrap is not setuid on Ubuntu).
+  if (!facts.isRoot && !facts.userNamespaces && facts.versions.bwrap) {
+    if (facts.appArmorRestrictsUserNamespaces && facts.githubHosted && facts.hasSudo) {
+      plan.liftAppArmorRestriction = sudo(facts, [
+        'sysctl',
+        '-w',
+        'kernel.apparmor_restrict_unprivileged_userns=0'
+      ])
+    } else if (facts.appArmorRestrictsUserNamespaces) {
+      plan.problem =
+        'bubblewrap cannot create user namespaces: AppArmor restricts them (kernel.apparmor_restrict_unprivileged_userns=1, ' +
+        'as on Ubuntu 24.04). Run `sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0` before this step, ' +
+        'or load an AppArmor profile that allows userns for bwrap, or run the job as root or in a --privileged container.'
+    } else {
+      plan.problem =
+        'bubblewrap cannot create user namespaces for this user, so flatpak cannot build. Enable unprivileged user ' +
+        'namespaces (user.max_user_namespaces > 0), or run the job as root or in a --privileged container.'
+    }
+  }
+  if (facts.freeBytes !== undefined && facts.freeBytes < NEEDED_DISK) {
+    plan.warnings.push(
+      `Only ${(facts.freeBytes / 1e9).toFixed(2)} GB free where the build goes; a cold build with CPython needs about 1 GB.`
+    )
+  }
+  return plan
+}
