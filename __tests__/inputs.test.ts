@@ -103,6 +103,7 @@ describe('parseInputs', () => {
     ['command', '../bin/sh', /not a plain file name/],
     ['command', '-rf', /not a plain file name/],
     ['build-network', 'yes', /not a boolean: use true or false/],
+    ['debug-info', 'on', /debug-info 'on' is not a boolean/],
     ['pip-index-url', 'pypi.org/simple', /not an http\(s\) or file URL/],
     ['pip-extra-index-url', 'nope', /not an http\(s\) or file URL/],
     ['runtime', 'Platform', /not a valid Flatpak ID/],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   buildManifest,
+  pythonModule,
   pythonOnlyManifest,
   serialize,
   uniqueFiles,
@@ -39,6 +40,7 @@ const spec: ManifestSpec = {
   command: 'hello',
   finishArgs: ['--share=network'],
   python: python311,
+  debugInfo: false,
   appModule: 'hello',
   app: {
     path: 'hello-source.tar',
@@ -89,17 +91,41 @@ describe('buildManifest', () => {
   it('builds CPython from its tarball, pinned, and drops what apps never use', () => {
     const cpython = modulesOf(manifest)[0] as Record<string, unknown>
     expect(cpython.sources).toEqual([{ type: 'archive', url: python311.url, sha256: 'a'.repeat(64) }])
+    // The test suite and what no later module needs go at once; headers and pip's bootstrap at the end.
+    expect(cpython['post-install']).toEqual([
+      'rm -rf /app/lib/python3.11/test /app/lib/python3.11/*/test /app/lib/python3.11/*/tests /app/lib/python3.11/idlelib /app/lib/python3.11/tkinter /app/lib/python3.11/turtledemo /app/lib/libpython3.11.a',
+      "find /app/lib/python3.11 -name '*.opt-[12].pyc' -delete"
+    ])
     expect(cpython.cleanup).toEqual(
       expect.arrayContaining([
         '/include',
-        '/lib/*.a',
         '/share/man',
-        '/lib/python3.11/test',
         '/lib/python3.11/config-*',
-        '*.opt-1.pyc'
+        '/lib/python3.11/ensurepip'
       ])
     )
-    expect(cpython['config-opts']).toEqual(['--without-ensurepip'])
+    expect(cpython['config-opts']).toEqual(['--without-ensurepip', '--disable-test-modules'])
+  })
+
+  it('builds the test suite of no CPython; 3.9 has no configure option for it, so it is removed', () => {
+    const old = pythonModule({
+      kind: 'cpython',
+      release: { version: '3.9.18', file: 'Python-3.9.18.tgz', sha256: 'a'.repeat(64) },
+      url: 'u'
+    })
+    expect(old['config-opts']).toEqual(['--without-ensurepip'])
+    expect((old['post-install'] as string[])[0]).toMatch(/^rm -rf \/app\/lib\/python3\.9\/test /)
+  })
+
+  it('strips binaries without a .Debug extension unless debug-info asks for one', () => {
+    expect(manifest['build-options']).toEqual({
+      'no-debuginfo': true,
+      strip: true,
+      env: { PIP_CONFIG_FILE: '/dev/null' }
+    })
+    expect(buildManifest({ ...spec, debugInfo: true }).manifest['build-options']).toEqual({
+      env: { PIP_CONFIG_FILE: '/dev/null' }
+    })
   })
 
   it('installs the requirements offline with one hash-checked pip call', () => {

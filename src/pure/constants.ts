@@ -19,6 +19,7 @@ export const Input = {
   FinishArgs: 'finish-args',
   Arch: 'arch',
   Branch: 'branch',
+  DebugInfo: 'debug-info',
   ManifestPath: 'manifest-path',
   BuildDir: 'build-dir',
   Bundle: 'bundle',

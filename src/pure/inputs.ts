@@ -31,6 +31,8 @@ export interface Inputs {
   finishArgs: string[]
   arch: string
   branch: string
+  /** Keep debug symbols in the app's .Debug extension (flatpak-builder's default), or strip them. */
+  debugInfo: boolean
   /** Absolute path of the generated manifest; its directory also holds flatpak-builder's state. */
   manifestPath: string
   buildDir: string
@@ -337,6 +339,7 @@ export function parseInputs(
     finishArgs,
     arch,
     branch: branch(Input.Branch, 'stable'),
+    debugInfo: boolean(Input.DebugInfo, false),
     manifestPath,
     buildDir: resolvePath(value(Input.BuildDir, path.join(path.dirname(manifestPath), 'build-dir'))),
     bundlePath,

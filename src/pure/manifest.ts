@@ -22,6 +22,8 @@ export interface ManifestSpec {
   command: string
   finishArgs: string[]
   python: PythonChoice
+  /** Split debug symbols off into the app's .Debug extension, as Flathub does. */
+  debugInfo: boolean
   /** Name of the app's module, as flatpak-builder logs it. */
   appModule: string
   app: AppArchive
@@ -53,30 +55,38 @@ function pipCommand(installer: PinnedFile, args: string): string {
 // from the pinned wheels and not from whatever the Python has installed.
 const OFFLINE = '--no-index --use-pep517'
 
-/** What an app never uses at run time; removed after every module is built, so C extensions still see the headers. */
+/**
+ * What an app never uses at run time and no later module needs: removed as soon as CPython is
+ * installed, so every later stage checks out and commits a third of the files (the test suite
+ * alone is 90 MB with its bytecode).
+ */
+function cpythonTrimCommands(minor: string): string[] {
+  const lib = `/app/lib/python${minor}`
+  return [
+    `rm -rf ${lib}/test ${lib}/*/test ${lib}/*/tests ${lib}/idlelib ${lib}/tkinter ${lib}/turtledemo /app/lib/libpython${minor}.a`,
+    // Compiled for python -O/-OO only, which apps are not run with.
+    `find ${lib} -name '*.opt-[12].pyc' -delete`
+  ]
+}
+
+/** What C extensions of the requirements still build with, and pip bootstraps from: removed at the end. */
 function cpythonCleanup(minor: string): string[] {
-  const lib = `/lib/python${minor}`
   return [
     '/include',
     '/lib/pkgconfig',
-    '/lib/*.a',
     '/share/man',
     '/bin/2to3*',
     '/bin/idle3*',
     '/bin/pydoc3*',
     '/bin/python3*-config',
-    `${lib}/config-*`,
-    `${lib}/test`,
-    `${lib}/*/test`,
-    `${lib}/*/tests`,
-    `${lib}/idlelib`,
-    `${lib}/tkinter`,
-    `${lib}/turtledemo`,
-    `${lib}/ensurepip`,
-    // Compiled for python -O/-OO only, which apps are not run with.
-    '*.opt-1.pyc',
-    '*.opt-2.pyc'
+    `/lib/python${minor}/config-*`,
+    `/lib/python${minor}/ensurepip`
   ]
+}
+
+function atLeastMinor(minor: string, atLeast: number): boolean {
+  const [major, number] = minor.split('.').map(Number)
+  return major > 3 || number >= atLeast
 }
 
 /** The first module: CPython from its release tarball, or a venv over the runtime's python3. */
@@ -90,12 +100,15 @@ export function pythonModule(python: PythonChoice): Json {
       'build-commands': ['/usr/bin/python3 -m venv --without-pip --system-site-packages /app']
     }
   }
+  const minor = minorVersion(python.release.version)
   return {
     name: 'python3',
     sources: [{ type: 'archive', url: python.url, sha256: python.release.sha256 }],
     // No pip or setuptools in the app: the build installs with a pinned pip run from its wheel.
-    'config-opts': ['--without-ensurepip'],
-    cleanup: cpythonCleanup(minorVersion(python.release.version))
+    // No test suite either (3.10 and later can skip building it).
+    'config-opts': ['--without-ensurepip', ...(atLeastMinor(minor, 10) ? ['--disable-test-modules'] : [])],
+    'post-install': cpythonTrimCommands(minor),
+    cleanup: cpythonCleanup(minor)
   }
 }
 
@@ -182,7 +195,7 @@ function appModule(spec: ManifestSpec): Json {
 /** What the top level and the first module are made of. */
 export type TopLevelSpec = Pick<
   ManifestSpec,
-  'appId' | 'runtime' | 'runtimeVersion' | 'sdk' | 'command' | 'finishArgs' | 'python'
+  'appId' | 'runtime' | 'runtimeVersion' | 'sdk' | 'command' | 'finishArgs' | 'python' | 'debugInfo'
 >
 
 // flatpak-builder's first stage checksums the top level (not the modules): keep it free of anything
@@ -195,8 +208,13 @@ function topLevel(spec: TopLevelSpec, modules: unknown[]): Json {
     sdk: spec.sdk,
     command: spec.command,
     'finish-args': spec.finishArgs,
-    // A pip configuration of the build machine must not reach the build.
-    'build-options': { env: { PIP_CONFIG_FILE: '/dev/null' } },
+    'build-options': {
+      // Without a .Debug extension, binaries are stripped and no debug files are split off: 40 MB
+      // less for CPython that every later stage would check out, commit and export.
+      ...(spec.debugInfo ? {} : { 'no-debuginfo': true, strip: true }),
+      // A pip configuration of the build machine must not reach the build.
+      env: { PIP_CONFIG_FILE: '/dev/null' }
+    },
     modules
   }
 }

@@ -60,7 +60,8 @@ export function planBuild(inputs: Inputs, app: App, tools: Toolchain): Plan {
       sdk: inputs.sdk,
       command: inputs.command,
       finishArgs: inputs.finishArgs,
-      python: inputs.python
+      python: inputs.python,
+      debugInfo: inputs.debugInfo
     },
     launcher:
       entrypoint.kind === 'script' && entrypoint.script === inputs.command
@@ -106,6 +107,7 @@ export function cacheKeyParts(plan: Plan, appSha256: string): CacheKeyParts {
         plan.identity.runtime,
         plan.identity.runtimeVersion,
         plan.identity.sdk,
+        plan.identity.debugInfo,
         pythonModule(plan.identity.python)
       ])
     ),
