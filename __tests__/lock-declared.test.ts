@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { unmetDependencies, type DeclaredDependencies } from '../src/lock/declared.js'
-import { parseRequirementsFile, selectPins } from '../src/lock/requirements-file.js'
-import { parseUvLock, selectUvLock } from '../src/lock/uv-lock.js'
+import { unmetDependencies, type DeclaredDependencies } from '../src/pure/lock/declared.js'
+import { parseRequirementsFile, selectPins } from '../src/pure/lock/requirements-file.js'
+import { parseUvLock, selectUvLock } from '../src/pure/lock/uv-lock.js'
 import { cpythonLinuxTags, fixture, linuxEnvironment } from './fixtures/locks/targets.js'
 
 const env = linuxEnvironment('3.13.5', 'x86_64')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { detectLockFormat } from '../src/lock/detect.js'
+import { detectLockFormat } from '../src/pure/lock/detect.js'
 import { fixture } from './fixtures/locks/targets.js'
 
 describe('detectLockFormat', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { evaluateMarker, MarkerError, parseMarker, type MarkerEnvironment } from '../src/lock/markers.js'
+import { evaluateMarker, MarkerError, parseMarker, type MarkerEnvironment } from '../src/pure/lock/markers.js'
 import { linuxEnvironment } from './fixtures/locks/targets.js'
 
 const env: MarkerEnvironment = { ...linuxEnvironment('3.13.5', 'x86_64'), extra: '' }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { PinnedFile } from '../src/manifest.js'
-import { pinsForArches, type LockFile, type LockTarget } from '../src/lock/locked.js'
-import { parsePylock, selectPylock } from '../src/lock/pylock.js'
+import type { PinnedFile } from '../src/pure/requirements.js'
+import { pinsForArches, type LockFile, type LockTarget } from '../src/pure/lock/locked.js'
+import { parsePylock, selectPylock } from '../src/pure/lock/pylock.js'
 import { cpythonLinuxTags, fixture, linuxEnvironment } from './fixtures/locks/targets.js'
 
 const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { normalizeName } from '../src/lock/names.js'
-import { parseRequirement, RequirementError } from '../src/lock/requirement.js'
+import { normalizeName } from '../src/pure/lock/names.js'
+import { parseRequirement, RequirementError } from '../src/pure/lock/requirement.js'
 
 describe('parseRequirement', () => {
   it.each([

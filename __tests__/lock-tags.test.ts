@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bestWheel, parseWheelFilename, supportedTags, wheelFits, wheelRank } from '../src/lock/tags.js'
+import { bestWheel, parseWheelFilename, supportedTags, wheelFits, wheelRank } from '../src/pure/lock/tags.js'
 import { cpythonLinuxTags } from './fixtures/locks/targets.js'
 
 const x86 = cpythonLinuxTags('3.13.5', 'x86_64')

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { LockTarget } from '../src/lock/locked.js'
-import { conflictExtra, parseUvLock, selectUvLock, type UvLockFile } from '../src/lock/uv-lock.js'
+import type { LockTarget } from '../src/pure/lock/locked.js'
+import { conflictExtra, parseUvLock, selectUvLock, type UvLockFile } from '../src/pure/lock/uv-lock.js'
 import { cpythonLinuxTags, fixture, linuxEnvironment } from './fixtures/locks/targets.js'
 
 const sha256Of = (text: string) => createHash('sha256').update(text).digest('hex')
@@ -106,7 +106,7 @@ describe('selectUvLock', () => {
   })
 
   it('gives the same files as the pylock.toml uv exports from it', async () => {
-    const { parsePylock, selectPylock } = await import('../src/lock/pylock.js')
+    const { parsePylock, selectPylock } = await import('../src/pure/lock/pylock.js')
     const pylock = parsePylock(fixture('pylock.toml')).lock!
     for (const over of [{}, { extras: ['cli'] }, { groups: ['dev'] }, { extras: ['cli'], groups: ['dev'] }]) {
       const goal = target('3.13.5', 'aarch64', over)
