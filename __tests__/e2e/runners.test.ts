@@ -137,7 +137,10 @@ describe('on a runner that has flatpak, flatpak-builder and the runtime already 
     expect(run.groups['Preflight']).toContain(
       'Setup: org.example.Sdk//1 and org.example.Platform//1 installed already (user installation): no remote to add, nothing to install'
     )
-    expect(run.log).not.toMatch(/\[command\]\S*flatpak remote-add/)
+    // The only remote it adds is the exported repository, to the throwaway installation of the smoke run.
+    expect(run.log.match(/\[command\]\S*flatpak remote-add .*/g)).toEqual([
+      expect.stringMatching(/ fpa-exported file:\/\//)
+    ])
     expect(run.log).not.toContain('--install-deps-from')
   })
 })
