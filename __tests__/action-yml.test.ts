@@ -8,7 +8,7 @@ import { parseInputs } from '../src/pure/inputs.js'
 const action = parse(fs.readFileSync(path.join(import.meta.dirname, '..', 'action.yml'), 'utf8')) as {
   inputs: Record<string, { description: string; required?: boolean; default?: string }>
   outputs: Record<string, { description: string }>
-  runs: { using: string; main: string }
+  runs: Record<string, string>
 }
 
 describe('action.yml', () => {
@@ -34,7 +34,12 @@ describe('action.yml', () => {
     }
   })
 
-  it('runs dist/index.js on node24', () => {
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  it('runs dist/index.js on node24, and again after the job when it was cancelled', () => {
+    expect(action.runs).toEqual({
+      using: 'node24',
+      main: 'dist/index.js',
+      post: 'dist/index.js',
+      'post-if': 'always()'
+    })
   })
 })

@@ -77,4 +77,47 @@ describe('archiveApp', () => {
     expect(members).toEqual(['.gitignore', 'hello/__main__.py', 'pyproject.toml'])
     expect(files).toBe(3)
   })
+
+  it.each(['a repository of its own', 'a bare repository of its own'])(
+    'runs no program that a file of the app names: %s',
+    async kind => {
+      const e = await project(kind.includes('bare') ? 'bare' : 'own')
+      const marker = path.join(dir, `fsmonitor-ran-${path.basename(e)}`)
+      const hook = path.join(dir, `hook-${path.basename(e)}.sh`)
+      await fs.writeFile(hook, `#!/bin/sh\necho "$ACTIONS_RUNTIME_TOKEN" > ${marker}\n`, { mode: 0o755 })
+      // The program is named through [include], by a file of the app itself.
+      await fs.writeFile(path.join(e, 'included'), `[core]\n\tfsmonitor = ${hook}\n`)
+      const gitDir = kind.includes('bare') ? e : path.join(e, '.git')
+      execFileSync('git', ['init', '-q', ...(kind.includes('bare') ? ['--bare'] : []), e])
+      await fs.appendFile(path.join(gitDir, 'config'), `[include]\n\tpath = ${path.join(e, 'included')}\n`)
+      if (!kind.includes('bare')) {
+        // Plain git runs it, with its whole environment: the hazard is real on this machine.
+        execFileSync('git', ['-C', e, 'ls-files', '--others'], {
+          env: { ...process.env, ACTIONS_RUNTIME_TOKEN: 'plain-git' },
+          stdio: 'ignore'
+        })
+        expect(await fs.readFile(marker, 'utf8')).toBe('plain-git\n')
+        await fs.rm(marker)
+      }
+      process.env.ACTIONS_RUNTIME_TOKEN = 'secret'
+      try {
+        const { files } = await archiveApp(e, path.join(dir, `${path.basename(e)}.tar`), [
+          path.join(e, 'out')
+        ])
+        expect(files).toBeGreaterThanOrEqual(3)
+      } finally {
+        delete process.env.ACTIONS_RUNTIME_TOKEN
+      }
+      expect(await fs.readFile(marker, 'utf8').catch(() => 'not run')).toBe('not run')
+    }
+  )
+
+  it('shows why tar failed', async () => {
+    const t = await project('t')
+    // A directory where the archive goes: tar cannot open it, and says so.
+    await fs.mkdir(path.join(dir, 'taken.tar'))
+    await expect(archiveApp(t, path.join(dir, 'taken.tar'), [])).rejects.toThrow(
+      /Archiving the app failed \(tar exited with 2\)\. Its last lines:\n.*Cannot open: Is a directory/
+    )
+  })
 })

@@ -2,19 +2,40 @@ import { describe, expect, it } from 'vitest'
 import { BusyClock, childEnvironment } from '../src/pure/children.js'
 
 describe('childEnvironment', () => {
-  it("drops the runner's pip and Python settings and adds the given ones", () => {
+  it("passes what programs need, drops the runner's tokens, inputs and pip and Python settings, adds the given ones", () => {
     expect(
       childEnvironment(
         {
           PATH: '/usr/bin',
+          HOME: '/root',
+          LANG: 'C.UTF-8',
+          LC_ALL: 'C.UTF-8',
+          https_proxy: 'http://proxy:3128',
+          FLATPAK_USER_DIR: '/var/f',
+          XDG_RUNTIME_DIR: '/run/user/1001',
+          DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/b',
           PIP_FIND_LINKS: '/opt/wheels',
           pip_index_url: 'x',
           PYTHONPATH: '/x',
-          HOME: '/root'
+          ACTIONS_RUNTIME_TOKEN: 'secret',
+          ACTIONS_RESULTS_URL: 'https://results',
+          GITHUB_TOKEN: 'secret',
+          GITHUB_OUTPUT: '/home/runner/work/_temp/out',
+          'INPUT_PIP-INDEX-URL': 'https://user:secret@host/simple',
+          RUNNER_TEMP: '/home/runner/work/_temp'
         },
         { FLATPAK_USER_DIR: '/tmp/i' }
       )
-    ).toEqual({ PATH: '/usr/bin', HOME: '/root', FLATPAK_USER_DIR: '/tmp/i' })
+    ).toEqual({
+      PATH: '/usr/bin',
+      HOME: '/root',
+      LANG: 'C.UTF-8',
+      LC_ALL: 'C.UTF-8',
+      https_proxy: 'http://proxy:3128',
+      FLATPAK_USER_DIR: '/tmp/i',
+      XDG_RUNTIME_DIR: '/run/user/1001',
+      DBUS_SYSTEM_BUS_ADDRESS: 'unix:path=/b'
+    })
   })
 })
 

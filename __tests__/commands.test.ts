@@ -91,47 +91,69 @@ describe('argv builders', () => {
     ])
   })
 
-  it('sandboxArgs shares the network and the given directories only', () => {
+  it('sandboxArgs gives no host file but the directories given, and the network only when asked', () => {
+    const env = { PIP_INDEX_URL: 'http://127.0.0.1/simple' }
     expect(
-      sandboxArgs('/w/build-dir', ['/w/resolve', '/repo:ro'], { PIP_INDEX_URL: 'http://127.0.0.1/simple' }, [
-        '/app/bin/python3',
-        '-V'
-      ])
+      sandboxArgs('/w/build-dir', { dirs: ['/w/resolve'], env, network: true }, ['/app/bin/python3', '-V'])
     ).toEqual([
       'flatpak',
       'build',
+      '--nofilesystem=host',
+      '--nofilesystem=home',
       '--share=network',
       '--filesystem=/w/resolve',
-      '--filesystem=/repo:ro',
       '--env=PIP_INDEX_URL=http://127.0.0.1/simple',
       '/w/build-dir',
       '/app/bin/python3',
       '-V'
     ])
+    expect(sandboxArgs('/w/build-dir', { dirs: [], env: {}, network: false }, ['python3'])).toEqual([
+      'flatpak',
+      'build',
+      '--nofilesystem=host',
+      '--nofilesystem=home',
+      '/w/build-dir',
+      'python3'
+    ])
   })
 
   it('smoke runs keep each argument separate, under timeout', () => {
-    expect(withTimeout(30, sdkSmokeArgs(target, true, 'hello', ['--name', 'a b; rm -rf /']))).toEqual([
+    expect(withTimeout(30, sdkSmokeArgs(target, [], 'hello', ['--name', 'a b; rm -rf /']))).toEqual([
       'timeout',
       '--kill-after=10',
       '30',
-      'flatpak-builder',
-      '--run',
+      'flatpak',
+      'build',
+      '--readonly',
+      '--with-appdir',
+      '--die-with-parent',
+      '--allow=devel',
+      '--nofilesystem=host',
+      '--nofilesystem=home',
       '/w/build-dir',
-      '/w/org.example.Hello.json',
       'hello',
       '--name',
       'a b; rm -rf /'
     ])
-    expect(sdkSmokeArgs(target, false, 'hello', ['-v'])).toEqual([
-      'flatpak',
-      'build',
-      '--with-appdir',
-      '--allow=devel',
-      '/w/build-dir',
+  })
+
+  it('the SDK smoke run gets the sandbox options of finish-args, after the host is taken away', () => {
+    const argv = sdkSmokeArgs(
+      target,
+      ['--share=network', '--filesystem=xdg-documents', '--require-version=1.4'],
       'hello',
-      '-v'
+      []
+    )
+    expect(argv.slice(6, 10)).toEqual([
+      '--nofilesystem=host',
+      '--nofilesystem=home',
+      '--share=network',
+      '--filesystem=xdg-documents'
     ])
+    expect(argv).not.toContain('--require-version=1.4')
+  })
+
+  it('the Platform smoke run is flatpak run of the installed app', () => {
     expect(platformSmokeArgs(target, ['-v'])).toEqual([
       'flatpak',
       'run',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { Input } from '../src/pure/constants.js'
 import { flatpakIdProblem, parseInputs, type RunnerContext } from '../src/pure/inputs.js'
 
 const runner: RunnerContext = { workspace: '/work/repo', tempDir: '/tmp/runner', arch: 'x86_64' }
@@ -27,7 +28,7 @@ describe('parseInputs', () => {
       arch: 'x86_64',
       branch: 'stable',
       manifestPath: '/tmp/runner/flatpak-python/org.example.Hello.json',
-      buildDir: '/tmp/runner/flatpak-python/build-dir',
+      buildDir: '/tmp/runner/flatpak-python/.flatpak-python-action/org.example.Hello/build-dir',
       bundlePath: '/work/repo/org.example.Hello.flatpak',
       index: { url: 'https://pypi.org/simple' },
       smokeArgs: [],
@@ -66,7 +67,7 @@ describe('parseInputs', () => {
       appPath: '/work/repo/examples/hello',
       requirements: '/work/repo/requirements.txt',
       manifestPath: '/out/app.json',
-      buildDir: '/out/build-dir'
+      buildDir: '/out/.flatpak-python-action/app/build-dir'
     })
     expect(inputs!.python).toMatchObject({ url: 'http://127.0.0.1:8719/3.11.2/Python-3.11.2.tgz' })
   })
@@ -87,7 +88,7 @@ describe('parseInputs', () => {
     )
   })
 
-  it.each([
+  const badValues: [string, string, RegExp][] = [
     ['app-id', '', /app-id is required/],
     ['app-id', 'hello', /at least three dot-separated parts/],
     ['app-id', 'org.example.my-app', /- in its last part/],
@@ -118,13 +119,87 @@ describe('parseInputs', () => {
     ['bundle', 'hello.zip', /must end in \.flatpak/],
     ['smoke-expect', '(unclosed', /smoke-expect is not a valid regular expression/],
     ['smoke-timeout', '0', /not a whole number of seconds/],
-    ['smoke-timeout', '1.5', /not a whole number of seconds/]
-  ])('rejects %s %j', (input, value, message) => {
+    ['smoke-timeout', '1.5', /not a whole number of seconds/],
+    ['command', 'python3', /name of a file the Python module installs in \/app\/bin/],
+    ['command', 'python3.11', /name of a file the Python module installs/],
+    ['command', 'pip', /name of a file the Python module installs/],
+    ['command', 'pydoc3', /name of a file the Python module installs/],
+    ['pip-index-url', 'http://pypi.example.org/simple', /plain http on another host: pip would refuse it/],
+    ['pip-version', '22.3', /not a pip release of 23\.0 or later/],
+    ['pip-version', 'latest', /not a pip release/],
+    ['pip-sha256', 'abc', /pip-sha256 'abc' is not a sha256/],
+    ['remote-url', 'https://example.org/repo', /a repository without its GPG key/],
+    ['remote-gpg-verify', 'no', /not a boolean/],
+    [
+      'finish-args',
+      '--socket=x11 --filesystem=host',
+      /holds more than one option: write one option per line/
+    ],
+    ['finish-args', '--frobnicate=yes', /not a flatpak finish option/],
+    ['cache', 'off', /cache 'off' is not a boolean/],
+    ['cache-key-prefix', 'my prefix', /must be 1 to 100 letters/],
+    ['save-cache', 'sometimes', /not one of always, on-success, never/],
+    ['cache-timeout', '0', /not a whole number of seconds/],
+    ['upload-artifact', 'yes', /not one of true, false, with-manifest/],
+    ['artifact-name', 'a/b', /has a character artifacts cannot have/],
+    ['retention-days', '91', /not a whole number of days from 1 to 90/]
+  ]
+  it.each<[string, string, RegExp]>(badValues)('rejects %s %j', (input, value, message) => {
     const { inputs, errors } = parse({ ...base, [input]: value })
     expect(inputs).toBeUndefined()
     expect(errors).toHaveLength(1)
     expect(errors[0].input).toBe(input)
     expect(errors[0].message).toMatch(message)
+  })
+
+  it('refuses a pip-version it does not know unless pip-sha256 pins it', () => {
+    expect(parse({ ...base, 'pip-version': '26.9.9' }).errors).toEqual([
+      {
+        input: 'pip-sha256',
+        message: expect.stringContaining("pip-version '26.9.9' is not one this action knows")
+      }
+    ])
+    expect(parse({ ...base, 'pip-version': '26.9.9', 'pip-sha256': 'a'.repeat(64) }).inputs!.pip).toEqual({
+      version: '26.9.9',
+      file: 'pip-26.9.9-py3-none-any.whl',
+      sha256: 'a'.repeat(64)
+    })
+    expect(parse(base).inputs!.pip).toMatchObject({ version: '26.0.1', file: 'pip-26.0.1-py3-none-any.whl' })
+  })
+
+  it('refuses index credentials with build-network, which would ship them in the manifest', () => {
+    const url = 'https://user:s3cret@pypi.example.org/simple'
+    expect(parse({ ...base, 'pip-index-url': url }).errors).toEqual([])
+    const { errors } = parse({ ...base, 'pip-index-url': url, 'build-network': 'true' })
+    expect(errors).toEqual([
+      { input: 'pip-index-url', message: expect.stringContaining('carries credentials') }
+    ])
+    expect(errors[0].message).not.toContain('s3cret')
+  })
+
+  it('lets a plain repository on the runner itself in without a key, and elsewhere only with remote-gpg-verify false', () => {
+    for (const url of ['file:///srv/repo', 'http://127.0.0.1:8722/', 'http://localhost/repo']) {
+      expect(parse({ ...base, 'remote-url': url }).errors).toEqual([])
+    }
+    const { errors, warnings } = parse({
+      ...base,
+      'remote-url': 'https://example.org/repo',
+      'remote-gpg-verify': 'false'
+    })
+    expect(errors).toEqual([])
+    expect(warnings).toEqual([
+      { input: 'remote-gpg-verify', message: expect.stringContaining('without GPG verification') }
+    ])
+  })
+
+  it('has a bad value refused for every input (the path inputs in paths.test.ts)', () => {
+    const table = new Set(badValues.map(([input]) => input))
+    const checkedByPaths = ['app-path', 'requirements', 'build-dir']
+    // Each line is one argument, passed as it is: no value is bad.
+    const anyValue = ['smoke-args']
+    expect(
+      Object.values(Input).filter(i => !table.has(i) && !checkedByPaths.includes(i) && !anyValue.includes(i))
+    ).toEqual([])
   })
 
   it('reports every bad input at once', () => {

@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { combineRequirementsFiles, parseRequirementsFile, selectPins } from '../src/pure/lock/requirements-file.js'
+import {
+  combineRequirementsFiles,
+  parseRequirementsFile,
+  selectPins
+} from '../src/pure/lock/requirements-file.js'
 import { fixture, linuxEnvironment } from './fixtures/locks/targets.js'
 
 const sha = (c: string) => c.repeat(64)

@@ -22,17 +22,23 @@ const resolution = {
 }
 
 describe('planBuild', () => {
-  it('puts the state, build dir, repo and app archive next to the manifest', () => {
+  it('puts the state, build dir, repo and app archive in a directory of their own next to the manifest, the requirements module beside it', () => {
     const plan = planFor()
     expect(plan).toMatchObject({
-      workDir: '/t/flatpak-python',
-      stateDir: '/t/flatpak-python/.flatpak-builder',
-      ownDir: '/t/flatpak-python/.flatpak-builder/flatpak-python-action',
-      pythonManifest: '/t/flatpak-python/org.example.Hello.python.json',
-      appArchive: '/t/flatpak-python/hello-source.tar',
+      workDir: '/t/flatpak-python/.flatpak-python-action/org.example.Hello',
+      stateDir: '/t/flatpak-python/.flatpak-python-action/org.example.Hello/.flatpak-builder',
+      ownDir:
+        '/t/flatpak-python/.flatpak-python-action/org.example.Hello/.flatpak-builder/flatpak-python-action',
+      pythonManifest:
+        '/t/flatpak-python/.flatpak-python-action/org.example.Hello/org.example.Hello.python.json',
+      appArchive: '/t/flatpak-python/.flatpak-python-action/org.example.Hello/hello-source.tar',
+      requirementsModule: '/t/flatpak-python/python3-requirements.json',
       appModule: 'hello',
       launcher: ['exec /app/bin/python3 -m hello "$@"'],
-      target: { buildDir: '/t/flatpak-python/build-dir', repo: '/t/flatpak-python/repo' }
+      target: {
+        buildDir: '/t/flatpak-python/.flatpak-python-action/org.example.Hello/build-dir',
+        repo: '/t/flatpak-python/.flatpak-python-action/org.example.Hello/repo'
+      }
     })
   })
 })

@@ -29,7 +29,7 @@ export function planFor(
     project: describeProject(files),
     files,
     entrypoint: { kind: 'module', module: 'hello' },
-    requirements: values.requirements ? 'a==1\n' : undefined
+    requirements: values.requirements ? [{ path: `/w/${values.requirements}`, text: 'a==1\n' }] : undefined
   }
   return planBuild(inputs!, app, tools)
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { chooseEntrypoint, describeProject, pythonRangeProblem } from '../src/pure/project.js'
+import {
+  chooseEntrypoint,
+  declaredReferenceProblems,
+  describeProject,
+  pythonRangeProblem
+} from '../src/pure/project.js'
 
 describe('describeProject', () => {
   it('reads name, scripts and requires-python from pyproject.toml', () => {
@@ -13,6 +18,7 @@ describe('describeProject', () => {
       scripts: ['hello-cli'],
       requiresPython: '>=3.11',
       mainModules: ['hello'],
+      declared: { name: 'hello' },
       staticDependencies: true
     })
   })
@@ -29,6 +35,7 @@ describe('describeProject', () => {
       scripts: ['cfg-app', 'other'],
       requiresPython: '>=3.9',
       mainModules: [],
+      declared: { name: 'cfgapp' },
       // setup.cfg alone: setuptools reads it, and may read more.
       staticDependencies: false
     })
@@ -43,6 +50,7 @@ describe('describeProject', () => {
       scripts: ['hello'],
       requiresPython: '>=3.12',
       mainModules: ['hello'],
+      declared: { name: 'hello', file: 'setup.py', dependencies: ['requests'] },
       staticDependencies: false
     })
   })
@@ -94,5 +102,38 @@ describe('pythonRangeProblem', () => {
     const found = pythonRangeProblem({ requiresPython: range }, version)
     if (problem === undefined) expect(found).toBeUndefined()
     else expect(found).toContain(problem)
+  })
+})
+
+describe('declared dependencies that can never be pinned', () => {
+  it.each([
+    ['[project]\nname = "a"\ndependencies = ["b @ https://example.org/b-1.tar.gz"]\n', undefined, undefined],
+    [
+      '[project]\nname = "a"\n[project.optional-dependencies]\ngui = ["c @ git+https://example.org/c.git"]\n',
+      undefined,
+      undefined
+    ],
+    [undefined, '[options]\ninstall_requires =\n    d>=1\n    e @ file:///srv/e-1.whl\n', undefined],
+    [
+      undefined,
+      undefined,
+      "from setuptools import setup\nsetup(name='a', install_requires=['f @ https://example.org/f.zip'])\n"
+    ]
+  ])('are refused before any work: %j %j %j', (pyproject, setupCfg, setupPy) => {
+    const { declared } = describeProject({ pyproject, setupCfg, setupPy, mainModules: [] })
+    const problems = declaredReferenceProblems(declared)
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toMatch(
+      /^(pyproject\.toml|setup\.cfg|setup\.py) declares '.* @ .*', a direct reference with no file from an index to pin/
+    )
+  })
+
+  it('lets requirements by name and version through, markers and extras included', () => {
+    const { declared } = describeProject({
+      pyproject: '[project]\nname = "a"\ndependencies = ["b>=1; python_version < \'3.12\'", "c[x]==2"]\n',
+      mainModules: []
+    })
+    expect(declared.dependencies).toHaveLength(2)
+    expect(declaredReferenceProblems(declared)).toEqual([])
   })
 })

@@ -106,7 +106,7 @@ describe('outputs', () => {
       'manifest-path': '/t/flatpak-python/org.example.Hello.json',
       'requirements-manifest-path': '/m/req.json',
       'requirements-lock-path': '/m/req.lock',
-      'repo-path': '/t/flatpak-python/repo',
+      'repo-path': '/t/flatpak-python/.flatpak-python-action/org.example.Hello/repo',
       'bundle-path': '/w/org.example.Hello.flatpak',
       'cache-hit': 'false',
       'cache-matched-key': '',
@@ -207,7 +207,7 @@ describe('artifactUpload', () => {
         upload: true,
         name: 'org.example.Hello-x86_64',
         files: ['/w/org.example.Hello.flatpak'],
-        stagingDir: '/t/flatpak-python/artifact',
+        stagingDir: '/t/flatpak-python/.flatpak-python-action/org.example.Hello/artifact',
         retentionDays: undefined
       }
     ],
@@ -224,7 +224,7 @@ describe('artifactUpload', () => {
           '/m/req.json',
           '/m/req.lock'
         ],
-        stagingDir: '/t/flatpak-python/artifact',
+        stagingDir: '/t/flatpak-python/.flatpak-python-action/org.example.Hello/artifact',
         retentionDays: 3
       }
     ],

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import {
   lockText,
   pinReport,
-  vcsRequirements,
   wheelArches,
   type PipReport,
   type PipReportItem
@@ -139,24 +138,5 @@ describe('lockText', () => {
       )
     )
     expect(lockText(pinned)).toBe(`Alpha==1 --hash=sha256:${sha('a')}\nzeta==2 --hash=sha256:${sha('a')}\n`)
-  })
-})
-
-describe('vcsRequirements', () => {
-  it('finds VCS checkouts in every form pip accepts, and nothing else', () => {
-    const text = [
-      'requests>=2',
-      'git+https://github.com/o/tool.git@v1#egg=tool',
-      'lib @ hg+ssh://hg.example/lib',
-      '-e svn+https://svn.example/x#egg=x',
-      '# git+https://commented.out/y.git',
-      'gitpython  # a package whose name starts with git',
-      'pkg @ https://files.example/pkg-1.0.tar.gz#sha256=abc'
-    ].join('\n')
-    expect(vcsRequirements(text)).toEqual([
-      'git+https://github.com/o/tool.git@v1#egg=tool',
-      'lib @ hg+ssh://hg.example/lib',
-      '-e svn+https://svn.example/x#egg=x'
-    ])
   })
 })

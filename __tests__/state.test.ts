@@ -6,17 +6,21 @@ import {
   listRefsArgs,
   mountsUnder,
   pythonManifestPath,
-  stateDir
+  stateDir,
+  workDirOf
 } from '../src/pure/state.js'
 
 const manifest = '/w/org.example.Hello.json'
 
 describe('flatpak-builder state', () => {
-  it('lives next to the manifest, with refs named after its file name', () => {
-    expect(stateDir(manifest)).toBe('/w/.flatpak-builder')
-    expect(cacheRepo(manifest)).toBe('/w/.flatpak-builder/cache')
+  it("lives in the action's own directory next to the manifest, with refs named after the manifest's file name", () => {
+    expect(workDirOf(manifest)).toBe('/w/.flatpak-python-action/org.example.Hello')
+    expect(stateDir(manifest)).toBe('/w/.flatpak-python-action/org.example.Hello/.flatpak-builder')
+    expect(cacheRepo(manifest)).toBe('/w/.flatpak-python-action/org.example.Hello/.flatpak-builder/cache')
     expect(cacheBranch('x86_64', manifest)).toBe('x86_64-org.example.Hello.json')
-    expect(pythonManifestPath(manifest)).toBe('/w/org.example.Hello.python.json')
+    expect(pythonManifestPath(manifest)).toBe(
+      '/w/.flatpak-python-action/org.example.Hello/org.example.Hello.python.json'
+    )
   })
 
   it('lists the refs of one manifest', () => {

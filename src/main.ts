@@ -10,6 +10,7 @@ import {
   writeManifests
 } from './effects/build.js'
 import { restoreState, saveState } from './effects/cache.js'
+import { keepForPost, keptRecord, onCancel } from './effects/cancel.js'
 import { sideBySide, step } from './effects/log.js'
 import { preflight } from './effects/preflight.js'
 import { inspectApp } from './effects/project.js'
@@ -24,9 +25,10 @@ import { artifactUpload, type RunRecord } from './pure/report.js'
 export async function run(): Promise<void> {
   const runner = readRunner()
   const record: RunRecord = {}
+  const cancel = onCancel(() => record)
   try {
     const inputs = readInputs(runner)
-    const app = await step('Inspect the app', () => inspectApp(inputs))
+    const app = await step('Inspect the app', () => inspectApp(inputs, runner))
     const tools = await step('Preflight', () => preflight(inputs))
     const plan = (record.plan = planBuild(inputs, app, tools))
     const archive = (record.archive = await step('Archive the app', () =>
@@ -52,15 +54,29 @@ export async function run(): Promise<void> {
     record.bundle = tail.bundle
     if (tail.error) throw tail.error
     record.artifact = await step('Upload artifact', () =>
-      uploadArtifact(artifactUpload(record, artifactServiceAvailable(runner.env)), runner.env)
+      uploadArtifact(
+        artifactUpload(record, artifactServiceAvailable(runner.env)),
+        runner.env,
+        inputs.cache.timeout
+      )
     )
   } catch (error) {
-    record.failure = reportFailure(error)
+    record.failure = reportFailure(error, record)
   } finally {
     const { plan } = record
-    if (plan)
+    if (cancel.cancelled()) await cancel.stopped()
+    if (plan && cancel.cancelled()) keepForPost(record)
+    else if (plan)
       record.saved = await step('Save flatpak-builder state', () => saveState(plan, record, runner.runId))
     await publish(record, runner.startedAt)
     if (record.failure !== undefined) core.setFailed(record.failure)
   }
+}
+
+/** The post step: after a cancel, saves what the main step built (see cancel.ts). */
+export async function post(): Promise<void> {
+  const record = keptRecord()
+  if (!record?.plan) return
+  const { plan } = record
+  await step('Save flatpak-builder state', () => saveState(plan, record, readRunner().runId))
 }

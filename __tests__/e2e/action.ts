@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process'
-import { createWriteStream } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream, readFileSync } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -22,6 +22,10 @@ export interface ActionRun {
   groups: Record<string, string>
   workspace: string
   runnerTemp: string
+  /** The most memory the action's process held (VmHWM), in bytes. */
+  peakMemory: number
+  /** What the step saved for its post step, as the runner hands it over: STATE_<name> variables. */
+  state: Record<string, string>
 }
 
 export interface RunOptions {
@@ -38,6 +42,8 @@ export interface RunOptions {
    * RUNNER_TEMP are made its own).
    */
   user?: { uid: number; gid: number; home: string }
+  /** Called once the action runs, with its process and the file its log goes to as it comes. */
+  onStart?: (child: ChildProcess, logFile: string) => void
 }
 
 /** The inputs every test shares: the local runtime, CPython mirror and package index. */
@@ -52,6 +58,9 @@ export function localInputs(f: Fixtures, stateDir: string): Record<string, strin
     'remote-name': 'fpa-test',
     'remote-url': f.runtimeRepoUrl,
     'pip-index-url': `${f.indexUrl}/simple`,
+    // The index's pip is Debian's build of 26.2.2, not PyPI's file: pinned by its own sha256.
+    'pip-version': '26.2.2',
+    'pip-sha256': f.indexHashes['pip-26.2.2-py3-none-any.whl'],
     // Tests that share this directory share flatpak-builder's state, so CPython is built once.
     'manifest-path': path.join(stateDir, 'org.example.Hello.json')
   }
@@ -89,14 +98,24 @@ export async function runAction(
   inputs: Record<string, string>,
   options: RunOptions = {}
 ): Promise<ActionRun> {
-  const workspace = options.workspace ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-workspace-')))
-  const runnerTemp = options.runnerTemp ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-runner-temp-')))
+  const workspace =
+    options.workspace ??
+    workspaceOf(inputs['app-path']) ??
+    (await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-workspace-')))
+  // A manifest kept between runs lives in the tests' state root, which is then RUNNER_TEMP, as the
+  // temp dir of a self-hosted runner keeps it.
+  const stateRoot = path.join(f.cacheDir, 'e2e-state')
+  const runnerTemp =
+    options.runnerTemp ??
+    (inputs['manifest-path']?.startsWith(`${stateRoot}/`)
+      ? stateRoot
+      : await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-runner-temp-')))
   const files = await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-files-'))
-  const [output, state, summary] = ['output', 'state', 'summary'].map(n => path.join(files, n))
-  await Promise.all([output, state, summary].map(file => fs.writeFile(file, '')))
+  const [output, stateFile, summary] = ['output', 'state', 'summary'].map(n => path.join(files, n))
+  await Promise.all([output, stateFile, summary].map(file => fs.writeFile(file, '')))
   const { user } = options
   if (user) {
-    for (const p of [workspace, runnerTemp, files, output, state, summary])
+    for (const p of [workspace, runnerTemp, files, output, stateFile, summary])
       await fs.chown(p, user.uid, user.gid)
   }
   const env: Record<string, string> = {
@@ -105,7 +124,7 @@ export async function runAction(
     LANG: 'C.UTF-8',
     ...(user ? {} : { FLATPAK_USER_DIR: f.flatpakUserDir }),
     GITHUB_OUTPUT: output,
-    GITHUB_STATE: state,
+    GITHUB_STATE: stateFile,
     GITHUB_STEP_SUMMARY: summary,
     GITHUB_WORKSPACE: workspace,
     RUNNER_TEMP: runnerTemp,
@@ -125,6 +144,13 @@ export async function runAction(
   })
   // The log goes to a file as it comes, so a long build can be followed: tail -f <files>/log.
   const logFile = createWriteStream(path.join(files, 'log'))
+  options.onStart?.(child, path.join(files, 'log'))
+  let peakMemory = 0
+  const sampler = setInterval(() => {
+    const status = readFileSyncOrEmpty(`/proc/${child.pid}/status`)
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status)
+    if (hwm) peakMemory = Math.max(peakMemory, Number(hwm[1]) * 1024)
+  }, 200)
   const chunks: Buffer[] = []
   const keep = (c: Buffer): void => {
     chunks.push(c)
@@ -137,7 +163,7 @@ export async function runAction(
   const code = await new Promise<number>((resolve, reject) => {
     child.on('error', reject)
     child.on('close', c => resolve(c ?? -1))
-  })
+  }).finally(() => clearInterval(sampler))
   await new Promise(resolve => logFile.end(resolve))
   const log = Buffer.concat(chunks).toString('utf8')
   return {
@@ -149,13 +175,39 @@ export async function runAction(
     warnings: commands(log, 'warning'),
     groups: parseGroups(log),
     workspace,
-    runnerTemp
+    runnerTemp,
+    peakMemory,
+    state: Object.fromEntries(
+      Object.entries(parseOutputs(await fs.readFile(stateFile, 'utf8'))).map(([name, value]) => [
+        `STATE_${name}`,
+        value
+      ])
+    )
   }
 }
 
-/** Copies a fixture app into a fresh directory, so a test can change it. */
+function readFileSyncOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * The workspace a run gets, as a checkout holds the app: this repository for the apps in it, the
+ * directory copyApp made for a copy.
+ */
+function workspaceOf(appPath: string | undefined): string | undefined {
+  if (appPath === undefined) return undefined
+  const inRepo = path.relative(ROOT, appPath)
+  if (!inRepo.startsWith('..') && !path.isAbsolute(inRepo)) return ROOT
+  return path.basename(path.dirname(appPath)).startsWith('fpa-ws-') ? path.dirname(appPath) : undefined
+}
+
+/** Copies a fixture app into a fresh workspace (its directory), so a test can change it. */
 export async function copyApp(source: string): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-app-'))
+  const dir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'fpa-ws-')), 'app')
   await fs.cp(source, dir, { recursive: true })
   return dir
 }
@@ -177,14 +229,28 @@ export function jobRunner(
   f: Fixtures,
   serviceEnv: Record<string, string>,
   runnerTemp: string
-): (inputs: Record<string, string>) => Promise<ActionRun> {
-  return async inputs => {
-    await fs.rm(runnerTemp, { recursive: true, force: true })
-    await fs.mkdir(runnerTemp, { recursive: true })
+): (inputs: Record<string, string>, options?: RunOptions & { sameJob?: boolean }) => Promise<ActionRun> {
+  return async (inputs, options = {}) => {
+    // A later step of the same job (the post step) finds RUNNER_TEMP as the step before left it.
+    if (!options.sameJob) {
+      await fs.rm(runnerTemp, { recursive: true, force: true })
+      await fs.mkdir(runnerTemp, { recursive: true })
+    }
     const { GITHUB_WORKSPACE: _workspace, RUNNER_TEMP: _temp, ...env } = serviceEnv
     const { 'manifest-path': _manifest, ...local } = localInputs(f, runnerTemp)
-    return runAction(f, { ...local, ...inputs }, { runnerTemp, env })
+    return runAction(f, { ...local, ...inputs }, { ...options, runnerTemp, env: { ...env, ...options.env } })
   }
+}
+
+/** Where a job of jobRunner keeps flatpak-builder's state: the default manifest-path's. */
+export function jobStateDir(runnerTemp: string): string {
+  return path.join(
+    runnerTemp,
+    'flatpak-python',
+    '.flatpak-python-action',
+    'org.example.Hello',
+    '.flatpak-builder'
+  )
 }
 
 /** Modules flatpak-builder built in a log group. */

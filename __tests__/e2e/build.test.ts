@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { APPS, EXAMPLE_APP, localInputs, runAction, stateDir, type ActionRun } from './action.js'
+import { APPS, EXAMPLE_APP, localInputs, ROOT, runAction, stateDir, type ActionRun } from './action.js'
 
 const f = inject('fixtures')
 const inputs = localInputs(f, stateDir(f, 'cpython-3.11.2'))
@@ -27,7 +27,12 @@ describe('building examples/hello with CPython 3.11.2', () => {
     expect(run.outputs).toMatchObject({
       'manifest-path': inputs['manifest-path'],
       'bundle-path': path.join(run.workspace, 'org.example.Hello.flatpak'),
-      'repo-path': path.join(path.dirname(inputs['manifest-path']), 'repo'),
+      'repo-path': path.join(
+        path.dirname(inputs['manifest-path']),
+        '.flatpak-python-action',
+        'org.example.Hello',
+        'repo'
+      ),
       'python-version': '3.11.2'
     })
   })
@@ -94,8 +99,8 @@ describe('bad inputs stop the action before any work', () => {
       /::error title=Input python-version::python-version '3\.11\.99' is not a CPython release this action knows\. Nearest known: 3\.11\.\d+/
     ],
     [
-      { 'app-path': '/nonexistent' },
-      /::error title=Input app-path::app-path '\/nonexistent' holds neither pyproject\.toml nor setup\.py/
+      { 'app-path': path.join(ROOT, 'examples') },
+      /::error title=Input app-path::app-path '.*\/examples' holds neither pyproject\.toml nor setup\.py/
     ]
   ])('%o', async (bad, message) => {
     const run = await runAction(f, { ...inputs, 'app-path': EXAMPLE_APP, ...bad })
@@ -118,7 +123,7 @@ describe('failures while building name what failed and keep the manifest', () =>
     })
     expect(run.code).toBe(1)
     expect(run.errors.join('\n')).toMatch(
-      /flatpak-builder failed in module python3 \(exit 1\): Failed to download sources: module python3: Wrong sha256 checksum for Python-3\.11\.2\.tgz, expected "2411c74b/
+      /flatpak-builder failed in module python3 \(flatpak-builder exited with 1\): Failed to download sources: module python3: Wrong sha256 checksum for Python-3\.11\.2\.tgz, expected "2411c74b/
     )
   })
 

@@ -125,7 +125,7 @@ describe('requirements that cannot be pinned stop the action with a message that
     const run = await resolveWith('fpa-pure\ngit+https://github.com/example/fpa-vcs.git@v1#egg=fpa-vcs\n')
     expect(run.code).toBe(1)
     expect(run.errors.join('\n')).toContain(
-      "::error title=Input requirements::requirements line 'git+https://github.com/example/fpa-vcs.git@v1#egg=fpa-vcs' is a VCS checkout"
+      "::error title=Input requirements::app/requirements.txt:2: 'git+https://github.com/example/fpa-vcs.git@v1#egg=fpa-vcs' is a git checkout: a VCS checkout has no file hash to pin"
     )
     expect(run.log).not.toContain('[command]')
   })
@@ -135,7 +135,7 @@ describe('requirements that cannot be pinned stop the action with a message that
     const run = await resolveWith('fpa-badhash-meta\n')
     expect(run.code).toBe(1)
     expect(run.errors.join('\n')).toMatch(
-      /flatpak-builder failed in module python3-requirements \(exit 1\): Failed to download sources: module python3-requirements: Wrong sha256 checksum for fpa_badhash_meta-1\.0-py3-none-any\.whl/
+      /flatpak-builder failed in module python3-requirements \(flatpak-builder exited with 1\): Failed to download sources: module python3-requirements: Wrong sha256 checksum for fpa_badhash_meta-1\.0-py3-none-any\.whl/
     )
   })
 })

@@ -3,7 +3,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { EXAMPLE_APP, localInputs, runAction, stateDir } from './action.js'
+import { copyApp, EXAMPLE_APP, localInputs, runAction, stateDir } from './action.js'
 
 const f = inject('fixtures')
 const USER = 'fpa-runner'
@@ -66,7 +66,8 @@ describe('as a non-root user without sudo', () => {
         'python-version': 'runtime',
         // The user cannot read the fixtures' cache directory; the repo is served over HTTP too.
         'remote-url': f.runtimeRepoHttpUrl,
-        'app-path': EXAMPLE_APP
+        // In a workspace of the user's, as a checkout would be.
+        'app-path': await copyApp(EXAMPLE_APP)
       },
       {
         user,
@@ -96,7 +97,7 @@ describe('as a non-root user without sudo', () => {
   it('without flatpak and without a way to install it, says which packages to install', async () => {
     const run = await runAction(
       f,
-      { ...localInputs(f, stateDir(f, 'unused')), 'app-path': EXAMPLE_APP },
+      { ...localInputs(f, ''), 'app-path': await copyApp(EXAMPLE_APP) },
       { user, node: '/usr/bin/node', env: { PATH: '/nonexistent' } }
     )
     expect(run.code).toBe(1)

@@ -2,17 +2,25 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
-import * as exec from '@actions/exec'
-import { archiveMembers, SKIP_DIRS, tarArgs } from '../pure/archive.js'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { archiveMembers, GIT_ENVIRONMENT, gitListArgs, SKIP_DIRS, tarArgs } from '../pure/archive.js'
+import { childEnvironment } from '../pure/children.js'
 import type { AppArchiveResult } from '../pure/report.js'
+import { runChecked } from './exec.js'
 
 async function gitFiles(appPath: string): Promise<string[] | undefined> {
-  const { exitCode, stdout } = await exec.getExecOutput(
-    'git',
-    ['-C', appPath, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-    { ignoreReturnCode: true, silent: true }
-  )
-  if (exitCode !== 0) return undefined
+  const [git, ...args] = gitListArgs(appPath)
+  let stdout: string
+  try {
+    ;({ stdout } = await promisify(execFile)(git, args, {
+      env: childEnvironment(process.env, GIT_ENVIRONMENT),
+      maxBuffer: 256 * 1024 * 1024
+    }))
+  } catch {
+    // Not a work tree, or no git: every file but caches and build output.
+    return undefined
+  }
   const listed = stdout.split('\0').filter(f => f !== '')
   // --cached also lists files deleted from the work tree.
   const present = await Promise.all(
@@ -64,7 +72,7 @@ export async function archiveApp(
   const members = archiveMembers(all, excluded)
   if (members.length === 0) throw new Error(`app-path ${appPath} has no files to archive.`)
   await fs.mkdir(path.dirname(output), { recursive: true })
-  await exec.exec('tar', tarArgs(appPath, output), {
+  await runChecked('Archiving the app', ['tar', ...tarArgs(appPath, output)], {
     input: Buffer.from(members.map(m => `${m}\0`).join('')),
     silent: true
   })

@@ -3,6 +3,7 @@ import * as core from '@actions/core'
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import type { ArtifactUpload, UploadedArtifact } from '../pure/report.js'
+import { within } from './exec.js'
 
 /** The runner gives a token and the service's URL; outside GitHub Actions there are neither. */
 export function artifactServiceAvailable(env: NodeJS.ProcessEnv): boolean {
@@ -22,7 +23,8 @@ export function artifactUrl(env: NodeJS.ProcessEnv, id: number): string {
  */
 export async function uploadArtifact(
   upload: ArtifactUpload,
-  env: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv,
+  timeout: number
 ): Promise<UploadedArtifact | undefined> {
   if (!upload.upload) {
     if (upload.warning) core.warning(`Not uploading an artifact: ${upload.reason}.`)
@@ -42,10 +44,14 @@ export async function uploadArtifact(
   let id: number | undefined
   let size: number | undefined
   try {
-    ;({ id, size } = await new DefaultArtifactClient().uploadArtifact(name, staged, stagingDir, {
-      compressionLevel: 0,
-      ...(retentionDays ? { retentionDays } : {})
-    }))
+    ;({ id, size } = await within(
+      timeout,
+      'the artifact service',
+      new DefaultArtifactClient().uploadArtifact(name, staged, stagingDir, {
+        compressionLevel: 0,
+        ...(retentionDays ? { retentionDays } : {})
+      })
+    ))
   } catch (error) {
     throw new Error(
       `Uploading artifact '${name}' failed: ${(error as Error).message}. The bundle is still at ${files[0]}.`,

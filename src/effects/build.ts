@@ -21,8 +21,6 @@ import { keptBundleName } from '../pure/kept.js'
 import {
   buildManifest,
   pythonOnlyManifest,
-  REQUIREMENTS_FILE,
-  REQUIREMENTS_LOCK,
   serialize,
   sourceHashes,
   type ManifestSpec
@@ -31,12 +29,18 @@ import type { Plan } from '../pure/plan.js'
 import { pythonVersionErrors } from '../pure/project.js'
 import type { Bundle, WrittenManifests } from '../pure/report.js'
 import { cacheBranch, cacheRepo } from '../pure/state.js'
-import { lendPythonStages, stageCommits, unmountLeftovers } from './cache.js'
+import { lendPythonStages, recordKept, stageCommits, trustedKept, unmountLeftovers } from './cache.js'
 import { runBuilder, runChecked, runSmoke } from './exec.js'
 
-async function writeJson(file: string, json: unknown): Promise<void> {
+/** Writes a file the action makes; whatever stood at its path (a symlink, say) is replaced, not written through. */
+async function writeOwnFile(file: string, text: string): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true })
-  await fs.writeFile(file, serialize(json))
+  await fs.rm(file, { force: true })
+  await fs.writeFile(file, text)
+}
+
+async function writeJson(file: string, json: unknown): Promise<void> {
+  await writeOwnFile(file, serialize(json))
 }
 
 /** Adds the remote, unless the runtime and SDK are installed already (a container image, say). */
@@ -61,7 +65,7 @@ export async function buildPython(plan: Plan): Promise<string> {
   await lendPythonStages(plan.target.arch, plan.target.manifest)
   const { lines } = await runChecked(
     'Running the built Python',
-    sandboxArgs(plan.target.buildDir, [], {}, [
+    sandboxArgs(plan.target.buildDir, { dirs: [], env: {}, network: false }, [
       '/app/bin/python3',
       '-c',
       'import platform; print(platform.python_version())'
@@ -83,10 +87,10 @@ export async function writeManifests(plan: Plan, spec: ManifestSpec): Promise<Wr
     sources: sourceHashes(pythonOnlyManifest(plan.identity), manifest, requirementsModule)
   }
   if (requirementsModule && spec.requirements.kind === 'pinned') {
-    written.requirementsModule = path.join(plan.workDir, REQUIREMENTS_FILE)
-    written.lock = path.join(plan.workDir, REQUIREMENTS_LOCK)
+    written.requirementsModule = plan.requirementsModule
+    written.lock = plan.requirementsLock
     await writeJson(written.requirementsModule, requirementsModule)
-    await fs.writeFile(written.lock, spec.requirements.pinned.lock)
+    await writeOwnFile(written.lock, spec.requirements.pinned.lock)
     core.info(`${written.requirementsModule}:\n${serialize(requirementsModule)}`)
   }
   return written
@@ -100,20 +104,29 @@ function smokeLabel(plan: Plan, where: string): string {
   return `Smoke run of '${[plan.inputs.command, ...plan.inputs.smokeArgs].join(' ')}' ${where}`
 }
 
+/** The runner's own Flatpak user installation, which holds the SDK and runtime unless a system one does. */
+function userInstallation(): string {
+  return process.env.FLATPAK_USER_DIR || path.join(os.homedir(), '.local/share/flatpak')
+}
+
 export async function smokeInSdk(plan: Plan): Promise<void> {
   const { inputs } = plan
+  // A home of its own: the app's data directory (~/.var/app/<id>) is not left on the runner.
+  const home = await fs.mkdtemp(path.join(os.tmpdir(), 'flatpak-smoke-home-'))
   try {
     await runSmoke({
+      env: { HOME: home, FLATPAK_USER_DIR: userInstallation() },
       label: smokeLabel(plan, 'in the SDK'),
       argv: withTimeout(
         inputs.smokeTimeout,
-        sdkSmokeArgs(plan.target, plan.tools.rofilesFuse, inputs.command, inputs.smokeArgs)
+        sdkSmokeArgs(plan.target, inputs.finishArgs, inputs.command, inputs.smokeArgs)
       ),
       cwd: plan.workDir,
       timeout: inputs.smokeTimeout,
       expect: inputs.smokeExpect
     })
   } finally {
+    await fs.rm(home, { recursive: true, force: true })
     await unmountLeftovers(plan.stateDir)
   }
 }
@@ -126,11 +139,11 @@ export async function smokeInSdk(plan: Plan): Promise<void> {
 export async function smokeUnderPlatform(plan: Plan): Promise<void> {
   const { inputs } = plan
   const installation = await fs.mkdtemp(path.join(os.tmpdir(), 'flatpak-smoke-'))
-  const env: Record<string, string> = { FLATPAK_USER_DIR: installation }
+  const env: Record<string, string> = { FLATPAK_USER_DIR: installation, HOME: installation }
   if (plan.tools.runtimeInUserInstallation) {
     // The throwaway installation finds the runtime in the user installation, posing as its
     // "system" one, instead of downloading it again.
-    env.FLATPAK_SYSTEM_DIR = process.env.FLATPAK_USER_DIR || path.join(os.homedir(), '.local/share/flatpak')
+    env.FLATPAK_SYSTEM_DIR = userInstallation()
   }
   try {
     for (const [what, argv] of installFromRepoArgs(plan.target)) {
@@ -170,15 +183,17 @@ export async function makeBundle(plan: Plan): Promise<Bundle> {
   const kept = keptBundleName(finish, bundleArgs(target, '', runtimeRepo))
   const keptPath = path.join(plan.ownDir, kept)
   await fs.mkdir(path.dirname(inputs.bundlePath), { recursive: true })
-  let reused = true
-  try {
+  // Whatever stands at the bundle's path (a symlink, say) is replaced, never written through.
+  await fs.rm(inputs.bundlePath, { force: true })
+  const reused = (await trustedKept(plan.ownDir, kept)) !== undefined
+  if (reused) {
     await fs.copyFile(keptPath, inputs.bundlePath)
     core.info(`The app is unchanged since ${kept} was made (finish stage ${finish}): reusing that bundle.`)
-  } catch {
-    reused = false
+  } else {
     await runChecked('flatpak build-bundle', bundleArgs(target, inputs.bundlePath, runtimeRepo))
     await fs.mkdir(plan.ownDir, { recursive: true })
     await fs.copyFile(inputs.bundlePath, keptPath)
+    await recordKept(plan.ownDir, kept)
   }
   const { size } = await fs.stat(inputs.bundlePath)
   core.info(`${inputs.bundlePath}: ${(size / 1e6).toFixed(1)} MB`)

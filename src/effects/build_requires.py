@@ -25,6 +25,9 @@ except ImportError:  # Python < 3.11: pip carries tomli
     from pip._vendor import tomli as tomllib
 
 DEFAULT_REQUIRES = ["setuptools>=40.8.0", "wheel"]
+# An sdist from the index is fetched with a bound on its time and size, like pip's own downloads.
+FETCH_TIMEOUT = 60
+MAX_SDIST_BYTES = 512 * 1024 * 1024
 DEFAULT_BACKEND = "setuptools.build_meta:__legacy__"
 
 # Runs in a fresh interpreter whose sys.path holds the installed build requirements.
@@ -45,24 +48,44 @@ def fetch_sdist(source, workdir):
     url, _, expected = source.partition("#sha256=")
     name = url.rsplit("/", 1)[-1]
     archive = os.path.join(workdir, name)
-    with urllib.request.urlopen(url) as response, open(archive, "wb") as out:
-        out.write(response.read())
-    with open(archive, "rb") as f:
-        actual = hashlib.sha256(f.read()).hexdigest()
-    if actual != expected:
-        sys.exit(f"{name}: sha256 is {actual}, pip's report said {expected}")
+    digest = hashlib.sha256()
+    size = 0
+    with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response, open(archive, "wb") as out:
+        while chunk := response.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_SDIST_BYTES:
+                sys.exit(f"{name}: larger than {MAX_SDIST_BYTES >> 20} MB, refusing to unpack it")
+            digest.update(chunk)
+            out.write(chunk)
+    if digest.hexdigest() != expected:
+        sys.exit(f"{name}: sha256 is {digest.hexdigest()}, pip's report said {expected}")
     target = tempfile.mkdtemp(dir=workdir)
     if name.endswith(".zip"):
         with zipfile.ZipFile(archive) as z:
+            for member in z.namelist():
+                check_member(name, target, member)
             z.extractall(target)
     else:
         with tarfile.open(archive) as t:
-            try:
+            if hasattr(tarfile, "data_filter"):
                 t.extractall(target, filter="data")
-            except TypeError:  # Python without extraction filters (< 3.11.4)
+            else:  # Python without extraction filters (< 3.11.4): the same rules, checked here
+                for member in t.getmembers():
+                    check_member(name, target, member.name)
+                    if member.islnk() or member.issym():
+                        check_member(name, target, os.path.join(os.path.dirname(member.name), member.linkname))
+                    if not (member.isfile() or member.isdir() or member.issym() or member.islnk()):
+                        sys.exit(f"{name}: {member.name} is a device or fifo, refusing to unpack it")
                 t.extractall(target)
     (top,) = os.listdir(target)
     return os.path.join(target, top)
+
+
+def check_member(archive, target, member):
+    """Refuses a member that would land outside the target directory (absolute, or through ..)."""
+    path = os.path.realpath(os.path.join(target, member))
+    if os.path.commonpath([path, os.path.realpath(target)]) != os.path.realpath(target):
+        sys.exit(f"{archive}: {member} points outside the archive, refusing to unpack it")
 
 
 def build_requires(tree, workdir, pip):
@@ -101,4 +124,5 @@ def main():
     print(json.dumps(result))
 
 
-main()
+if __name__ == "__main__":
+    main()

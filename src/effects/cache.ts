@@ -16,7 +16,8 @@ import {
   TRANSIENT_STATE,
   type KeepInState
 } from '../pure/state.js'
-import { run, runChecked } from './exec.js'
+import { sha256File } from './app-source.js'
+import { run, runChecked, within } from './exec.js'
 
 /**
  * The stage commits of flatpak-builder's cache repo, ref → commit. Read from the repo's refs/heads
@@ -61,8 +62,13 @@ export async function restoreState(plan: Plan, parts: CacheKeyParts): Promise<Re
   core.info(`Looking up ${keys.primary}, then ${keys.restore.join(', then ')}`)
   const started = Date.now()
   let matchedKey: string | undefined
+  const { timeout } = plan.inputs.cache
   try {
-    matchedKey = await cache.restoreCache([stateDir], keys.primary, keys.restore)
+    matchedKey = await within(
+      timeout,
+      'the cache service',
+      cache.restoreCache([stateDir], keys.primary, keys.restore, { segmentTimeoutInMs: timeout * 1000 })
+    )
   } catch (error) {
     core.warning(
       `Restoring the flatpak-builder state failed, building without it: ${(error as Error).message}`
@@ -75,8 +81,56 @@ export async function restoreState(plan: Plan, parts: CacheKeyParts): Promise<Re
     core.info('No earlier state found: this build starts cold.')
     return { stages: {}, seconds }
   }
+  const problem = await stateProblem(repo)
+  if (problem) {
+    core.warning(
+      `The state restored from ${matchedKey} is not a flatpak-builder state (${problem}): building without it.`
+    )
+    await fs.rm(stateDir, { recursive: true, force: true })
+    return { stages: {}, seconds }
+  }
   core.info(`Restored the state saved as ${matchedKey}`)
   return { matchedKey, stages: await stageCommits(repo), seconds }
+}
+
+/** Why a restored directory is not a state flatpak-builder can build on, or undefined. */
+async function stateProblem(repo: string): Promise<string | undefined> {
+  const config = await fs.readFile(path.join(repo, 'config'), 'utf8').catch(() => undefined)
+  if (config === undefined || !/^\[core\]/m.test(config)) return 'its cache has no OSTree repository'
+  for (const [ref, commit] of Object.entries(await stageCommits(repo))) {
+    if (!/^[0-9a-f]{64}$/.test(commit)) return `stage ${ref} names no commit`
+    const object = path.join(repo, 'objects', commit.slice(0, 2), `${commit.slice(2)}.commit`)
+    if (!(await fs.stat(object).catch(() => undefined))) return `the commit of stage ${ref} is missing`
+  }
+  return undefined
+}
+
+const KEPT_SUMS = 'kept.json'
+
+/** Records the sha256 of a file just kept in ownDir, to check it before a later run reuses it. */
+export async function recordKept(ownDir: string, name: string): Promise<void> {
+  const sums = await keptSums(ownDir)
+  sums[name] = await sha256File(path.join(ownDir, name))
+  await fs.writeFile(path.join(ownDir, KEPT_SUMS), JSON.stringify(sums))
+}
+
+/** A kept file, as a restored state holds it, when its content is what was recorded. */
+export async function trustedKept(ownDir: string, name: string): Promise<string | undefined> {
+  const file = path.join(ownDir, name)
+  const expected = (await keptSums(ownDir))[name]
+  if (!(await fs.stat(file).catch(() => undefined))) return undefined
+  if (expected !== undefined && expected === (await sha256File(file))) return file
+  core.warning(`${name} in the restored state is not the file this action kept there: not reusing it.`)
+  return undefined
+}
+
+async function keptSums(ownDir: string): Promise<Record<string, string>> {
+  try {
+    const sums = JSON.parse(await fs.readFile(path.join(ownDir, KEPT_SUMS), 'utf8')) as unknown
+    return typeof sums === 'object' && sums !== null ? (sums as Record<string, string>) : {}
+  } catch {
+    return {}
+  }
 }
 
 /**
@@ -117,8 +171,11 @@ async function pruneState(stateDir: string, keep: KeepInState): Promise<void> {
   }
   const own = path.join(stateDir, OWN_DIR)
   for (const entry of await fs.readdir(own).catch(() => [])) {
-    if (!keep.own.includes(entry)) await fs.rm(path.join(own, entry), { force: true })
+    if (!keep.own.includes(entry) && entry !== KEPT_SUMS) await fs.rm(path.join(own, entry), { force: true })
   }
+  const sums = await keptSums(own)
+  const kept = Object.fromEntries(Object.entries(sums).filter(([name]) => keep.own.includes(name)))
+  if (Object.keys(sums).length > 0) await fs.writeFile(path.join(own, KEPT_SUMS), JSON.stringify(kept))
   const repo = path.join(stateDir, 'cache')
   const foreign = Object.keys(await stageCommits(repo)).filter(
     ref => !keep.branches.some(branch => ref.startsWith(`${branch}/`))
@@ -163,7 +220,11 @@ export async function saveState(plan: Plan, record: RunRecord, runId: string): P
     await pruneState(plan.stateDir, stateToKeep(plan, record))
     size = await diskUsage(plan.stateDir)
     core.info(`Saving ${(size / 1e6).toFixed(0)} MB of state as ${decision.key}`)
-    const id = await cache.saveCache([plan.stateDir], decision.key)
+    const id = await within(
+      plan.inputs.cache.timeout,
+      'the cache service',
+      cache.saveCache([plan.stateDir], decision.key)
+    )
     if (id === -1)
       throw new Error('the cache service did not take it (another job may be saving the same key)')
     return { saved: true, key: decision.key, size, seconds: seconds() }

@@ -3,16 +3,22 @@ import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { Input } from '../pure/constants.js'
 import { InputErrors, type InputError, type Inputs } from '../pure/inputs.js'
+import { parseRequirementsFile } from '../pure/lock/requirements-file.js'
+import { isWithin, pathProblems } from '../pure/paths.js'
 import {
   chooseEntrypoint,
+  declaredReferenceProblems,
   describeProject,
   pythonVersionErrors,
+  type RequirementsText,
   type App,
   type Entrypoint,
   type Project,
   type ProjectFiles
 } from '../pure/project.js'
-import { vcsRequirements } from '../pure/requirements.js'
+import { inert } from '../pure/text.js'
+import { buildDirState, realPathOf, realPaths } from './paths.js'
+import type { Runner } from './runner.js'
 
 async function readIfExists(file: string): Promise<string | undefined> {
   try {
@@ -52,10 +58,61 @@ export async function readProjectFiles(appPath: string): Promise<ProjectFiles | 
   return { pyproject, setupCfg, setupPy, mainModules }
 }
 
+/**
+ * Reads a requirements file and, following -r and -c, every file it includes: each must be in the
+ * workspace, and every line that can never be pinned is an error naming the file and the line.
+ */
+async function readRequirements(
+  top: string,
+  workspace: string
+): Promise<{ files: RequirementsText[]; errors: string[] }> {
+  const files: RequirementsText[] = []
+  const errors: string[] = []
+  const queue = [{ file: top, from: undefined as string | undefined }]
+  while (queue.length > 0) {
+    const { file, from } = queue.shift()!
+    if (files.some(f => f.path === file)) continue
+    const real = await realPathOf(file)
+    const named = from
+      ? `${path.relative(workspace, file)} (included by ${path.relative(workspace, from)})`
+      : `'${file}'`
+    if (!isWithin(real, await realPathOf(workspace))) {
+      errors.push(
+        `requirements file ${named} is outside the workspace: keep every requirements file in the repository.`
+      )
+      continue
+    }
+    const text = await fs.readFile(file, 'utf8').catch(() => undefined)
+    if (text === undefined) {
+      errors.push(
+        from
+          ? `requirements file ${named} is not a readable file.`
+          : `requirements '${file}' is not a readable file: give the path of a requirements file, relative to the workspace.`
+      )
+      continue
+    }
+    files.push({ path: file, text })
+    const parsed = parseRequirementsFile(text, path.relative(workspace, file))
+    errors.push(...parsed.problems.map(p => p.message))
+    for (const include of parsed.includes)
+      queue.push({ file: path.join(workspace, include.resolved), from: file })
+  }
+  return { files, errors }
+}
+
 /** Reads the app's project and requirements; everything wrong with them is reported like a bad input. */
-export async function inspectApp(inputs: Inputs): Promise<App> {
+export async function inspectApp(inputs: Inputs, runner: Runner): Promise<App> {
   const fail = (input: string, message: string): never => {
     throw new InputErrors([{ input, message }])
+  }
+  const pathErrors = pathProblems(await realPaths(inputs, runner), await buildDirState(inputs.buildDir))
+  if (pathErrors.length > 0) throw new InputErrors(pathErrors)
+  const stats = await fs.stat(inputs.appPath).catch(() => undefined)
+  if (stats && !stats.isDirectory()) {
+    return fail(
+      Input.AppPath,
+      `app-path '${inputs.appPath}' is a file: point it at the directory of your Python project.`
+    )
   }
   const files = await readProjectFiles(inputs.appPath)
   if (!files) {
@@ -71,29 +128,27 @@ export async function inspectApp(inputs: Inputs): Promise<App> {
     return fail(Input.AppPath, `app-path '${inputs.appPath}': ${(e as Error).message}`)
   }
   const errors: InputError[] = []
+  if (project.name !== undefined && project.name.trim() === '') {
+    errors.push({
+      input: Input.AppPath,
+      message: `app-path '${inputs.appPath}': ${project.declared.file ?? (files.pyproject !== undefined ? 'pyproject.toml' : 'setup.py')} gives the project an empty name: name it.`
+    })
+  }
   if (inputs.python.kind === 'cpython')
     errors.push(...pythonVersionErrors(project, inputs.python.release.version))
   const entrypoint = chooseEntrypoint(project, inputs.entrypoint)
   if (typeof entrypoint === 'string') errors.push({ input: Input.Entrypoint, message: entrypoint })
-  let requirements: string | undefined
+  for (const message of declaredReferenceProblems(project.declared))
+    errors.push({ input: Input.AppPath, message })
+  let requirements: RequirementsText[] | undefined
   if (inputs.requirements) {
-    requirements = await fs.readFile(inputs.requirements, 'utf8').catch(() => undefined)
-    if (requirements === undefined) {
-      errors.push({
-        input: Input.Requirements,
-        message: `requirements '${inputs.requirements}' is not a readable file: give the path of a requirements file, relative to the workspace.`
-      })
-    }
-    for (const line of vcsRequirements(requirements ?? '')) {
-      errors.push({
-        input: Input.Requirements,
-        message: `requirements line '${line}' is a VCS checkout, which has no file hash to pin: publish it to an index, or require a release archive.`
-      })
-    }
+    const read = await readRequirements(inputs.requirements, runner.workspace)
+    requirements = read.files
+    errors.push(...read.errors.map(message => ({ input: Input.Requirements, message })))
   }
   if (errors.length > 0) throw new InputErrors(errors)
   const chosen = entrypoint as Entrypoint
-  core.info(`Project ${project.name ?? '(unnamed)'} in ${inputs.appPath}`)
+  core.info(`Project ${inert(project.name ?? '(unnamed)')} in ${inputs.appPath}`)
   core.info(
     chosen.kind === 'module'
       ? `Entrypoint: python3 -m ${chosen.module}`

@@ -10,8 +10,10 @@ import {
   type Resolution
 } from '../pure/kept.js'
 import { uniqueFiles } from '../pure/manifest.js'
-import { atLeast, MIN_PIP, pipEnvironment, reportArgs, wheelVersion, type PackageIndex } from '../pure/pip.js'
+import { pipEnvironment, pipPinLine, reportArgs, type PackageIndex, type PipPin } from '../pure/pip.js'
+import { commonDirectory } from '../pure/paths.js'
 import type { Plan } from '../pure/plan.js'
+import type { RequirementsText } from '../pure/project.js'
 import type { Resolved } from '../pure/report.js'
 import {
   lockText,
@@ -22,21 +24,20 @@ import {
   type PipReport
 } from '../pure/requirements.js'
 import { sha256File } from './app-source.js'
+import { recordKept, trustedKept } from './cache.js'
 import { runChecked } from './exec.js'
 
 export interface SandboxSpec {
   /** Build dir holding the built Python as /app. */
   buildDir: string
-  /** Scratch directory shared with the sandbox (same path inside). */
+  /** Scratch directory shared with the sandbox (same path inside): the only host files it sees. */
   workDir: string
-  /** Host directories the sandbox may read (the requirements file's, for its relative includes). */
-  readOnlyDirs: string[]
   index: PackageIndex
 }
 
 export interface ResolveSpec {
   workDir: string
-  /** The requirements file (its directory is readable in the sandbox). */
+  /** The requirements file, as copied into workDir with the files it includes. */
   requirements?: string
   /** The app's project as the build will see it, inside workDir. */
   appTree: string
@@ -60,7 +61,11 @@ export async function bundledPip(buildDir: string): Promise<string[]> {
   return [PYTHON, '-m', 'pip']
 }
 
-/** Runs programs in the build sandbox: the built Python as /app, with network and the scratch directory. */
+/**
+ * Runs pip in the build sandbox: the built Python as /app, the network (for the index), and no
+ * host file but the scratch directory. What runs here is the pull request's code: setup.py and
+ * the build backends of the project and of every sdist.
+ */
 export class PipSandbox {
   constructor(
     private readonly spec: SandboxSpec,
@@ -72,9 +77,8 @@ export class PipSandbox {
   }
 
   async run(what: string, command: string[]): Promise<string> {
-    const dirs = [this.spec.workDir, ...this.spec.readOnlyDirs.map(d => `${d}:ro`)]
-    const argv = sandboxArgs(this.spec.buildDir, dirs, this.env, command)
-    const { lines } = await runChecked(what, argv)
+    const access = { dirs: [this.spec.workDir], env: this.env, network: true }
+    const { lines } = await runChecked(what, sandboxArgs(this.spec.buildDir, access, command))
     return lines.map(l => l.text).join('\n')
   }
 
@@ -86,45 +90,52 @@ export class PipSandbox {
 }
 
 /**
- * The newest pip on the index, fetched with the pip the Python came with (CPython 3.11.2 brings
- * 22.3.1, which writes no report format 1): it resolves, and the build installs with it, so no pip
- * needs to be part of the app.
+ * The pip of pip-version, fetched by the pip the Python came with (CPython 3.11.2 brings 22.3.1,
+ * which writes no report format 1) and checked against its sha256: it resolves, and the build
+ * installs with it, so no pip needs to be part of the app.
  */
-export async function resolveInstaller(sandbox: PipSandbox, bootstrap: string[]): Promise<Installer> {
+export async function resolveInstaller(
+  sandbox: PipSandbox,
+  bootstrap: string[],
+  pin: PipPin
+): Promise<Installer> {
   const dest = path.join(sandbox.workDir, 'installer')
-  await sandbox.run('Fetching pip', [
+  await fs.mkdir(dest, { recursive: true })
+  const pinFile = path.join(dest, 'pip.txt')
+  await fs.writeFile(pinFile, pipPinLine(pin))
+  await sandbox.run(`Fetching pip ${pin.version}`, [
     ...bootstrap,
     'download',
     '--no-deps',
     '--only-binary=:all:',
+    '--require-hashes',
     '--dest',
     dest,
-    'pip'
+    '-r',
+    pinFile
   ])
   const wheel = (await fs.readdir(dest)).find(f => f.endsWith('.whl'))
-  if (!wheel) throw new Error(`pip download left no wheel in ${dest}.`)
-  const version = wheelVersion(wheel)
-  if (!atLeast(version, MIN_PIP)) {
+  const sha256 = wheel && (await sha256File(path.join(dest, wheel)))
+  if (!wheel || sha256 !== pin.sha256) {
     throw new Error(
-      `The newest pip on pip-index-url is ${version.join('.')}; pip ${MIN_PIP.join('.')} or newer is needed.`
+      `pip download gave ${wheel ?? 'no wheel'}${sha256 ? ` with sha256 ${sha256}` : ''}, not ${pin.file} with sha256 ${pin.sha256}.`
     )
   }
   const argv = [PYTHON, path.join(dest, wheel, 'pip')]
   const report = await sandbox.report('Pinning pip', argv, 'installer', [
     '--no-deps',
     '--only-binary=:all:',
-    `pip==${version.join('.')}`
+    `pip==${pin.version}`
   ])
   const { pinned, problems } = pinReport(report)
   failOnProblems('pip itself cannot be pinned', problems)
   const file = pinned[0]
-  const sha256 = await sha256File(path.join(dest, wheel))
   if (file.filename !== wheel || file.sha256 !== sha256) {
     throw new Error(
       `pip's report names ${file.filename} (sha256 ${file.sha256}), but the download was ${wheel} (sha256 ${sha256}).`
     )
   }
-  return { file: { url: file.url, sha256, filename: wheel }, version: version.join('.'), argv }
+  return { file: { url: file.url, sha256, filename: wheel }, version: pin.version, argv }
 }
 
 function failOnProblems(what: string, problems: string[]): void {
@@ -206,6 +217,24 @@ function pinnedFile({ url, sha256, filename, onlyArches }: PinnedDistribution): 
 }
 
 /**
+ * Copies the requirements file and the files it includes into dir, in the same places relative to
+ * each other, so that the sandbox sees them and nothing else of the host. Returns the top file's copy.
+ */
+async function copyRequirements(
+  files: RequirementsText[] | undefined,
+  dir: string
+): Promise<string | undefined> {
+  if (!files) return undefined
+  const base = commonDirectory(files.map(f => f.path))
+  for (const file of files) {
+    const copy = path.join(dir, path.relative(base, file.path))
+    await fs.mkdir(path.dirname(copy), { recursive: true })
+    await fs.writeFile(copy, file.text)
+  }
+  return path.join(dir, path.relative(base, files[0].path))
+}
+
+/**
  * Pins pip, then (unless build-network) the requirements and what they need to build. A resolution
  * is kept with flatpak-builder's state and reused while everything it read is unchanged (see
  * requirementsDigest), so an app-only change resolves nothing.
@@ -218,27 +247,23 @@ export async function resolveForBuild(
   const { inputs, target } = plan
   const kept = keptResolutionName(resolutionDigest, pythonVersion)
   const keptPath = path.join(plan.ownDir, kept)
-  const text = await fs.readFile(keptPath, 'utf8').catch(() => undefined)
-  const previous = text === undefined ? undefined : parseKeptResolution(text)
+  const trusted = await trustedKept(plan.ownDir, kept)
+  const text = trusted && (await fs.readFile(trusted, 'utf8'))
+  const previous = text ? parseKeptResolution(text) : undefined
   if (previous) {
     core.info(
       `Reusing ${kept}: the requirements, the project's metadata, the index and Python ${pythonVersion} are unchanged.`
     )
     return { ...previous, kept, reused: true }
   }
-  if (text !== undefined) core.warning(`${kept} in the restored state is not a resolution: resolving again.`)
+  if (text) core.warning(`${kept} in the restored state is not a resolution: resolving again.`)
 
   const started = Date.now()
   const resolveDir = path.join(plan.workDir, 'resolve')
   await fs.rm(resolveDir, { recursive: true, force: true })
   await fs.mkdir(resolveDir, { recursive: true })
-  const sandbox = new PipSandbox({
-    buildDir: target.buildDir,
-    workDir: resolveDir,
-    readOnlyDirs: inputs.requirements ? [path.dirname(inputs.requirements)] : [],
-    index: inputs.index
-  })
-  const installer = await resolveInstaller(sandbox, await bundledPip(target.buildDir))
+  const sandbox = new PipSandbox({ buildDir: target.buildDir, workDir: resolveDir, index: inputs.index })
+  const installer = await resolveInstaller(sandbox, await bundledPip(target.buildDir), inputs.pip)
   core.info(`pip ${installer.version} resolves and installs: ${installer.file.url}`)
   let resolution: Resolution | undefined
   if (!inputs.buildNetwork) {
@@ -253,7 +278,7 @@ export async function resolveForBuild(
     ])
     resolution = await resolveRequirements(sandbox, installer.argv, {
       workDir: resolveDir,
-      requirements: inputs.requirements,
+      requirements: await copyRequirements(plan.app.requirements, path.join(resolveDir, 'requirements')),
       appTree,
       extras: inputs.extras
     })
@@ -265,5 +290,6 @@ export async function resolveForBuild(
   await fs.mkdir(plan.ownDir, { recursive: true })
   const written: KeptResolution = { installer, resolution }
   await fs.writeFile(keptPath, JSON.stringify(written))
+  await recordKept(plan.ownDir, kept)
   return { installer, resolution, kept, reused: false }
 }

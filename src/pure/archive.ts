@@ -50,3 +50,37 @@ export function archiveMembers(files: string[], excluded: string[]): string[] {
     .filter(f => f !== '' && !isExcluded(f) && !BYTECODE.test(f))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }
+
+/**
+ * git's view of the project's files, asked so that no file of the project can name a program for
+ * git to run: an app directory can hold a whole bare repository (HEAD, config, objects/), whose
+ * config (or a file it includes) sets core.fsmonitor to a command.
+ */
+export function gitListArgs(appPath: string): [string, ...string[]] {
+  return [
+    'git',
+    '-c',
+    'core.fsmonitor=false',
+    '-c',
+    'core.untrackedCache=false',
+    '-c',
+    'safe.bareRepository=explicit',
+    '-c',
+    'core.pager=cat',
+    '-C',
+    appPath,
+    'ls-files',
+    '-z',
+    '--cached',
+    '--others',
+    '--exclude-standard'
+  ]
+}
+
+/** git reads no system or user configuration, and never asks. */
+export const GIT_ENVIRONMENT = {
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_PAGER: 'cat'
+}

@@ -28,6 +28,15 @@ const NEXT_STEP =
 const ERROR = /^(?:Error: (.*)|(Failed to download sources: .*))$/
 const MODULE_IN_ERROR = /module ([^:\s]+):/
 
+/**
+ * The lines summarizeBuilderLog reads. flatpak-builder prints ~10,000 lines for CPython alone:
+ * only these (and a tail) are kept while it runs.
+ */
+export function isLandmark(text: string): boolean {
+  const t = text.trim()
+  return NEXT_STEP.test(t) || CACHE_HIT.test(t) || BUILDING.test(t) || ERROR.test(t)
+}
+
 /** Which modules flatpak-builder built or took from its cache, and how long each took. */
 export function summarizeBuilderLog(lines: TimedLine[]): BuilderLogSummary {
   const modules: ModuleResult[] = []

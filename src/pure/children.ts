@@ -1,14 +1,16 @@
-// Settings for the runner's own Python must not reach pip or Python in the sandbox: flatpak passes
-// most of the environment through.
-const HOST_PYTHON_SETTINGS = /^(PIP_|PYTHON)/i
+// What programs the action runs get of the runner's environment: what they need to find their
+// tools and installations, talk to a proxy and use a locale. Never the runner's tokens and URLs
+// (ACTIONS_*, GITHUB_*), the inputs (INPUT_*), or the runner's pip and Python settings.
+const PASSED =
+  /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|TERM|FLATPAK_[A-Z_]+|XDG_[A-Z_]+|DBUS_[A-Z_]+|SUDO_[A-Z]+|(http|https|no|all)_proxy|(HTTP|HTTPS|NO|ALL)_PROXY)$/
 
 export function childEnvironment(
-  host: NodeJS.ProcessEnv,
+  host: Record<string, string | undefined>,
   extra: Record<string, string> = {}
 ): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [name, value] of Object.entries(host)) {
-    if (value !== undefined && !HOST_PYTHON_SETTINGS.test(name)) env[name] = value
+    if (value !== undefined && PASSED.test(name)) env[name] = value
   }
   return { ...env, ...extra }
 }

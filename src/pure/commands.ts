@@ -69,19 +69,28 @@ export function buildAppArgs(target: BuildTarget, rofilesFuse: boolean): Argv {
   ]
 }
 
-/** Runs a program in the build sandbox (SDK as /usr, the build dir as /app) with the network and `dirs`. */
-export function sandboxArgs(
-  buildDir: string,
-  dirs: string[],
-  env: Record<string, string>,
-  command: string[]
-): Argv {
+/** What a program in the build sandbox may reach. */
+export interface SandboxAccess {
+  /** Host directories it may read and write (at the same path inside). */
+  dirs: string[]
+  env: Record<string, string>
+  network: boolean
+}
+
+/**
+ * Runs a program in the build sandbox (SDK as /usr, the build dir as /app). flatpak build grants
+ * the host's file system unless told otherwise; this sandbox runs code from the pull request
+ * (setup.py, build backends), so it sees no host file but the directories given.
+ */
+export function sandboxArgs(buildDir: string, access: SandboxAccess, command: string[]): Argv {
   return [
     'flatpak',
     'build',
-    '--share=network',
-    ...dirs.map(d => `--filesystem=${d}`),
-    ...Object.entries(env).map(([k, v]) => `--env=${k}=${v}`),
+    '--nofilesystem=host',
+    '--nofilesystem=home',
+    ...(access.network ? ['--share=network'] : []),
+    ...access.dirs.map(d => `--filesystem=${d}`),
+    ...Object.entries(access.env).map(([k, v]) => `--env=${k}=${v}`),
     buildDir,
     ...command
   ]
@@ -92,20 +101,35 @@ export function withTimeout(seconds: number, argv: Argv): Argv {
   return ['timeout', '--kill-after=10', String(seconds), ...argv]
 }
 
+// The finish-args that `flatpak build` takes too: what the app's sandbox may reach.
+const CONTEXT_OPTIONS =
+  /^--(share|unshare|socket|nosocket|device|nodevice|allow|disallow|filesystem|nofilesystem|env|unset-env|own-name|talk-name|no-talk-name|system-own-name|system-talk-name|system-no-talk-name|add-policy|remove-policy|persist)=/
+
 /**
- * Runs the finished app in the SDK. flatpak-builder --run mounts the build dir through rofiles-fuse
- * and has no option against it; without FUSE, flatpak build runs it the same way (the build dir's
- * metadata carries the finish-args).
+ * Runs the finished app in the SDK, with what its finish-args grant and nothing else of the host:
+ * `flatpak build` (and `flatpak-builder --run`) would grant the host's file system. The app is
+ * read-only, as installed.
  */
 export function sdkSmokeArgs(
   target: BuildTarget,
-  rofilesFuse: boolean,
+  finishArgs: string[],
   command: string,
   args: string[]
 ): Argv {
-  return rofilesFuse
-    ? ['flatpak-builder', '--run', target.buildDir, target.manifest, command, ...args]
-    : ['flatpak', 'build', '--with-appdir', '--allow=devel', target.buildDir, command, ...args]
+  return [
+    'flatpak',
+    'build',
+    '--readonly',
+    '--with-appdir',
+    '--die-with-parent',
+    '--allow=devel',
+    '--nofilesystem=host',
+    '--nofilesystem=home',
+    ...finishArgs.filter(arg => CONTEXT_OPTIONS.test(arg)),
+    target.buildDir,
+    command,
+    ...args
+  ]
 }
 
 export function bundleArgs(target: BuildTarget, bundle: string, runtimeRepo?: string): Argv {

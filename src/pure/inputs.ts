@@ -1,6 +1,9 @@
 import * as path from 'node:path'
 import { Input } from './constants.js'
+import { workDirOf } from './state.js'
+import { atLeast, MIN_PIP, PIP_RELEASES, type PipPin } from './pip.js'
 import { type CPythonRelease, findRelease, nearestReleases, RELEASES, tarballUrl } from './python-releases.js'
+import { indexSecrets, redactedUrl } from './secrets.js'
 
 /** The Python that runs the app: CPython built from its tarball, or the runtime's own python3. */
 export type PythonChoice = { kind: 'cpython'; release: CPythonRelease; url: string } | { kind: 'runtime' }
@@ -23,11 +26,15 @@ export interface Inputs {
   buildNetwork: boolean
   /** Where pip finds distributions: a PEP 503 simple index, and an optional second one. */
   index: { url: string; extraUrl?: string }
+  /** The pip wheel that resolves and installs, pinned by sha256. */
+  pip: PipPin
   runtime: string
   runtimeVersion: string
   sdk: string
   remoteName: string
   remoteUrl: string
+  /** false: a plain repository URL is added without GPG verification. */
+  remoteGpgVerify: boolean
   finishArgs: string[]
   arch: string
   branch: string
@@ -46,6 +53,8 @@ export interface Inputs {
     keyPrefix: string
     /** When the state is saved: after every run, only after a successful one, or never. */
     save: 'always' | 'on-success' | 'never'
+    /** Seconds a restore or a save may take before the run goes on without it. */
+    timeout: number
   }
   artifact: {
     /** What is uploaded: the bundle, the bundle with the manifest files, or nothing. */
@@ -83,6 +92,64 @@ const NAME_ELEMENT = /^[A-Za-z_][A-Za-z0-9_-]*$/
 const BRANCH = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/
 const MODULE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
 const SCRIPT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/
+// What CPython's `make install` (or a venv) puts in /app/bin, which a launcher must not replace.
+const PYTHON_FILES =
+  /^(python[0-9.]*(-config)?|pydoc[0-9.]*|2to3(-[0-9.]+)?|idle[0-9.]*|pip[0-9.]*|activate.*)$/
+
+// What `flatpak build-finish` takes (flatpak 1.14 and 1.16), but what the manifest sets itself.
+const FINISH_OPTIONS = [
+  '--share',
+  '--unshare',
+  '--socket',
+  '--nosocket',
+  '--device',
+  '--nodevice',
+  '--allow',
+  '--disallow',
+  '--filesystem',
+  '--nofilesystem',
+  '--env',
+  '--unset-env',
+  '--own-name',
+  '--talk-name',
+  '--no-talk-name',
+  '--system-own-name',
+  '--system-talk-name',
+  '--system-no-talk-name',
+  '--add-policy',
+  '--remove-policy',
+  '--persist',
+  '--require-version',
+  '--no-exports',
+  '--extra-data',
+  '--extension',
+  '--remove-extension',
+  '--extension-priority',
+  '--metadata',
+  '--no-inherit-permissions',
+  '--usb',
+  '--nousb',
+  '--usb-list',
+  '--usb-list-file'
+]
+
+/** 127.0.0.0/8, ::1 and localhost: where plain http reaches nothing but the runner itself. */
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
+function isRepoUrl(url: string): boolean {
+  try {
+    return new URL(url).pathname.endsWith('.flatpakrepo')
+  } catch {
+    return false
+  }
+}
+
+function isLocal(url: string): boolean {
+  return new URL(url).protocol === 'file:' || isLoopback(url)
+}
 
 /** Why `name` is not a valid Flatpak ID, or undefined when it is one. */
 export function flatpakIdProblem(name: string): string | undefined {
@@ -202,6 +269,11 @@ export function parseInputs(
       Input.Command,
       `command '${command}' is not a plain file name for /app/bin: use letters, digits, '.', '_', '+' and '-'.`
     )
+  } else if (PYTHON_FILES.test(command)) {
+    fail(
+      Input.Command,
+      `command '${command}' is the name of a file the Python module installs in /app/bin: the launcher would replace it. Name the launcher after the app, like the last part of app-id.`
+    )
   }
 
   const requirementsInput = value(Input.Requirements)
@@ -223,6 +295,53 @@ export function parseInputs(
         name,
         `${name} '${url}' is not an http(s) or file URL: use a PEP 503 simple index, like https://pypi.org/simple.`
       )
+    } else if (url !== undefined && new URL(url).protocol === 'http:' && !isLoopback(url)) {
+      // pip ignores a plain-http index that is not --trusted-host, after CPython is built.
+      fail(
+        name,
+        `${name} '${redactedUrl(url)}' is plain http on another host: pip would refuse it. Use https, or an index on 127.0.0.1.`
+      )
+    }
+  }
+  const pipVersion = value(Input.PipVersion, PIP_RELEASES.at(-1)!.version)
+  const pipSha256 = value(Input.PipSha256)
+  const knownPip = PIP_RELEASES.find(p => p.version === pipVersion)
+  let pip: PipPin = knownPip ?? {
+    version: pipVersion,
+    file: `pip-${pipVersion}-py3-none-any.whl`,
+    sha256: pipSha256
+  }
+  if (!/^\d+(\.\d+){1,2}$/.test(pipVersion) || !atLeast(pipVersion.split('.').map(Number), MIN_PIP)) {
+    fail(
+      Input.PipVersion,
+      `pip-version '${pipVersion}' is not a pip release of ${MIN_PIP.join('.')} or later (the first that writes installation reports): use X.Y or X.Y.Z, like ${PIP_RELEASES.at(-1)!.version}.`
+    )
+  } else if (pipSha256 !== '') {
+    if (!/^[0-9a-f]{64}$/.test(pipSha256)) {
+      fail(
+        Input.PipSha256,
+        `pip-sha256 '${pipSha256}' is not a sha256: give the 64 hex digits of the pip wheel.`
+      )
+    }
+    pip = { ...pip, sha256: pipSha256 }
+  } else if (!knownPip) {
+    fail(
+      Input.PipSha256,
+      `pip-version '${pipVersion}' is not one this action knows (${PIP_RELEASES.map(p => p.version).join(', ')}): give pip-sha256, the sha256 of ${pip.file} on your index.`
+    )
+  }
+  const buildNetwork = boolean(Input.BuildNetwork, false)
+  if (buildNetwork) {
+    for (const [name, url] of [
+      [Input.PipIndexUrl, indexUrl],
+      [Input.PipExtraIndexUrl, extraIndexUrl]
+    ] as const) {
+      if (url !== undefined && indexSecrets(url).length > 0) {
+        fail(
+          name,
+          `${name} carries credentials, and build-network: true would write them into the manifest, which ships in the bundle: leave build-network off with a private index.`
+        )
+      }
     }
   }
 
@@ -234,19 +353,33 @@ export function parseInputs(
     )
   }
   const remoteUrl = value(Input.RemoteUrl, FLATHUB_REPO)
+  const remoteGpgVerify = boolean(Input.RemoteGpgVerify, true)
   if (!isUrl(remoteUrl, ['https:', 'http:', 'file:'])) {
     fail(
       Input.RemoteUrl,
       `remote-url '${remoteUrl}' is not an http(s) or file URL: use a .flatpakrepo file (${FLATHUB_REPO}) or a repository URL.`
     )
+  } else if (!isRepoUrl(remoteUrl) && remoteGpgVerify && !isLocal(remoteUrl)) {
+    fail(
+      Input.RemoteUrl,
+      `remote-url '${remoteUrl}' is a repository without its GPG key, which flatpak would add without verifying what it installs: use the repository's .flatpakrepo file (${FLATHUB_REPO}), or set remote-gpg-verify: false to accept that.`
+    )
   }
 
   const finishArgs = lines(get(Input.FinishArgs))
-  for (const arg of finishArgs.filter(a => !/^--[a-z]/.test(a))) {
-    fail(
-      Input.FinishArgs,
-      `finish-args line '${arg}' is not a flatpak finish option: write one option per line, like --socket=wayland.`
-    )
+  for (const arg of finishArgs) {
+    const option = /^--[a-z-]+/.exec(arg)?.[0]
+    if (option === undefined || !FINISH_OPTIONS.includes(option)) {
+      fail(
+        Input.FinishArgs,
+        `finish-args line '${arg}' is not a flatpak finish option: write one option per line, like --socket=wayland.`
+      )
+    } else if (/\s--[a-z]/.test(arg)) {
+      fail(
+        Input.FinishArgs,
+        `finish-args line '${arg}' holds more than one option: write one option per line.`
+      )
+    }
   }
 
   const arch = value(Input.Arch, runner.arch)
@@ -321,6 +454,14 @@ export function parseInputs(
     fail(Input.RetentionDays, `retention-days '${retentionRaw}' is not a whole number of days from 1 to 90.`)
   }
 
+  const cacheTimeoutRaw = value(Input.CacheTimeout, '300')
+  if (!/^\d+$/.test(cacheTimeoutRaw) || Number(cacheTimeoutRaw) < 1) {
+    fail(
+      Input.CacheTimeout,
+      `cache-timeout '${cacheTimeoutRaw}' is not a whole number of seconds (1 or more).`
+    )
+  }
+
   const inputs: Inputs = {
     appId,
     python,
@@ -329,19 +470,21 @@ export function parseInputs(
     command,
     requirements: requirementsInput ? resolvePath(requirementsInput) : undefined,
     extras,
-    buildNetwork: boolean(Input.BuildNetwork, false),
+    buildNetwork,
     index: { url: indexUrl, extraUrl: extraIndexUrl },
+    pip,
     runtime: flatpakName(Input.Runtime, 'org.freedesktop.Platform', 'org.freedesktop.Platform'),
     runtimeVersion: branch(Input.RuntimeVersion, '26.08'),
     sdk: flatpakName(Input.Sdk, 'org.freedesktop.Sdk', 'org.freedesktop.Sdk'),
     remoteName,
     remoteUrl,
+    remoteGpgVerify,
     finishArgs,
     arch,
     branch: branch(Input.Branch, 'stable'),
     debugInfo: boolean(Input.DebugInfo, false),
     manifestPath,
-    buildDir: resolvePath(value(Input.BuildDir, path.join(path.dirname(manifestPath), 'build-dir'))),
+    buildDir: resolvePath(value(Input.BuildDir, path.join(workDirOf(manifestPath), 'build-dir'))),
     bundlePath,
     smokeArgs: lines(get(Input.SmokeArgs)),
     smokeExpect,
@@ -349,7 +492,8 @@ export function parseInputs(
     cache: {
       enabled: boolean(Input.Cache, true),
       keyPrefix,
-      save: saveCache as Inputs['cache']['save']
+      save: saveCache as Inputs['cache']['save'],
+      timeout: Number(cacheTimeoutRaw)
     },
     artifact: {
       upload: upload ?? 'none',
@@ -358,6 +502,12 @@ export function parseInputs(
     }
   }
   const warnings: InputError[] = []
+  if (!remoteGpgVerify && !isRepoUrl(remoteUrl)) {
+    warnings.push({
+      input: Input.RemoteGpgVerify,
+      message: `remote-gpg-verify is false: ${remoteUrl} is added without GPG verification, so flatpak installs whatever it serves as the runtime and SDK.`
+    })
+  }
   if (inputs.buildNetwork) {
     warnings.push({
       input: Input.BuildNetwork,

@@ -1,4 +1,24 @@
 /** The environment, arguments and version rules of the pip that resolves in the sandbox. */
+import data from './pip-releases.json' with { type: 'json' }
+
+/** The pip wheel that resolves and installs: pinned like CPython, never the index's newest. */
+export interface PipPin {
+  version: string
+  file: string
+  sha256: string
+}
+
+/** The pips of pip-releases.json, newest last. */
+export const PIP_RELEASES: PipPin[] = Object.entries(data.releases).map(([version, { file, sha256 }]) => ({
+  version,
+  file,
+  sha256
+}))
+
+/** The requirement that makes pip download exactly this wheel, or fail. */
+export function pipPinLine(pin: PipPin): string {
+  return `pip==${pin.version} --hash=sha256:${pin.sha256}\n`
+}
 
 // Report format 1 (pip >= 23.0) is the first stable one.
 export const MIN_PIP = [23, 0]

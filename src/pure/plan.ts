@@ -3,18 +3,24 @@ import { digest, type CacheKeyParts } from './cache-keys.js'
 import type { BuildTarget, Remote } from './commands.js'
 import type { Inputs } from './inputs.js'
 import { launcherLines } from './launcher.js'
-import { pythonModule, type ManifestSpec, type TopLevelSpec } from './manifest.js'
+import {
+  pythonModule,
+  REQUIREMENTS_FILE,
+  REQUIREMENTS_LOCK,
+  type ManifestSpec,
+  type TopLevelSpec
+} from './manifest.js'
 import { OWN_DIR, STATE_FORMAT, type Installer, type Resolution } from './kept.js'
 import { appModuleName, type App } from './project.js'
 import type { Toolchain } from './setup-plan.js'
-import { pythonManifestPath, stateDir } from './state.js'
+import { pythonManifestPath, stateDir, workDirOf } from './state.js'
 
 /** Everything the steps share, derived once from the inputs, the app and the runner. */
 export interface Plan {
   inputs: Inputs
   app: App
   tools: Toolchain
-  /** The manifest's directory: flatpak-builder runs here, so its state is <workDir>/.flatpak-builder. */
+  /** The action's own directory (workDirOf): flatpak-builder runs here, its state is <workDir>/.flatpak-builder. */
   workDir: string
   stateDir: string
   /** Our own files kept with flatpak-builder's state (resolutions, bundles). */
@@ -27,12 +33,16 @@ export interface Plan {
   identity: TopLevelSpec
   launcher?: string[]
   appArchive: string
+  /** The requirements module and lock, next to the manifest that includes the module. */
+  requirementsModule: string
+  requirementsLock: string
   /** What the action writes that may sit inside app-path, and so never goes into the app archive. */
   ownOutputs: string[]
 }
 
 export function planBuild(inputs: Inputs, app: App, tools: Toolchain): Plan {
-  const workDir = path.dirname(inputs.manifestPath)
+  const workDir = workDirOf(inputs.manifestPath)
+  const manifestDir = path.dirname(inputs.manifestPath)
   const appModule = appModuleName(app.project, inputs.command)
   const { entrypoint } = app
   return {
@@ -68,7 +78,16 @@ export function planBuild(inputs: Inputs, app: App, tools: Toolchain): Plan {
         ? undefined
         : launcherLines(entrypoint),
     appArchive: path.join(workDir, `${appModule}-source.tar`),
-    ownOutputs: [workDir, inputs.buildDir, inputs.bundlePath]
+    requirementsModule: path.join(manifestDir, REQUIREMENTS_FILE),
+    requirementsLock: path.join(manifestDir, REQUIREMENTS_LOCK),
+    ownOutputs: [
+      workDir,
+      inputs.buildDir,
+      inputs.bundlePath,
+      inputs.manifestPath,
+      path.join(manifestDir, REQUIREMENTS_FILE),
+      path.join(manifestDir, REQUIREMENTS_LOCK)
+    ]
   }
 }
 
@@ -86,9 +105,16 @@ export function requirementsDigest(plan: Plan, appSha256: string): string {
     inputs.runtimeVersion,
     inputs.index.url,
     inputs.index.extraUrl ?? '',
+    JSON.stringify(inputs.pip),
     String(inputs.buildNetwork),
     inputs.extras.join(','),
-    app.requirements ?? '',
+    // Each file by its place relative to the top one: the workspace's own path changes nothing.
+    JSON.stringify(
+      (app.requirements ?? []).map(f => [
+        path.relative(path.dirname(app.requirements![0].path), f.path),
+        f.text
+      ])
+    ),
     metadata
   )
 }
@@ -129,7 +155,7 @@ export function manifestSpec(
     installer: resolved.installer.file,
     appModule: plan.appModule,
     app: {
-      path: path.basename(plan.appArchive),
+      path: path.relative(path.dirname(plan.target.manifest), plan.appArchive),
       sha256: appSha256,
       buildDeps: resolution?.appBuildDeps ?? []
     },
@@ -137,7 +163,9 @@ export function manifestSpec(
     requirements: inputs.buildNetwork
       ? {
           kind: 'network',
-          file: inputs.requirements ? path.relative(plan.workDir, inputs.requirements) : undefined
+          file: inputs.requirements
+            ? path.relative(path.dirname(plan.target.manifest), inputs.requirements)
+            : undefined
         }
       : resolution && resolution.requirements.files.length > 0
         ? { kind: 'pinned', pinned: resolution.requirements }

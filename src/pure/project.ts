@@ -2,6 +2,8 @@ import { satisfies, validRange } from '@renovatebot/pep440'
 import { parse as parseToml } from 'smol-toml'
 import { Input } from './constants.js'
 import type { InputError } from './inputs.js'
+import type { DeclaredDependencies } from './lock/declared.js'
+import { parseRequirement, RequirementError } from './lock/requirement.js'
 
 /** The files of a Python project that tell its name, scripts and Python range. */
 export interface ProjectFiles {
@@ -18,6 +20,8 @@ export interface Project {
   scripts: string[]
   requiresPython?: string
   mainModules: string[]
+  /** The dependencies it declares (PEP 621, setup.cfg, or the literal lists of setup.py), and where. */
+  declared: DeclaredDependencies & { file?: string }
   /**
    * The dependencies are in pyproject.toml itself. When a setup.py or a `dynamic` entry computes
    * them, any file of the project can change them.
@@ -51,12 +55,16 @@ function setupPyScripts(setupPy: string): string[] {
   return [...block.matchAll(/['"]\s*([A-Za-z0-9_.+-]+)\s*=/g)].map(m => m[1])
 }
 
+function iniSection(ini: string, section: string): string {
+  return (
+    new RegExp(`^\\[${section.replace('.', '\\.')}\\]\\s*$([\\s\\S]*?)(?=^\\[|(?![\\s\\S]))`, 'm').exec(
+      ini
+    )?.[1] ?? ''
+  )
+}
+
 function iniValue(ini: string, section: string, key: string): string | undefined {
-  const body = new RegExp(
-    `^\\[${section.replace('.', '\\.')}\\]\\s*$([\\s\\S]*?)(?=^\\[|(?![\\s\\S]))`,
-    'm'
-  ).exec(ini)?.[1]
-  return body ? new RegExp(`^${key}\\s*=\\s*(.+)$`, 'm').exec(body)?.[1].trim() : undefined
+  return new RegExp(`^${key}\\s*=\\s*(.+)$`, 'm').exec(iniSection(ini, section))?.[1].trim()
 }
 
 /** What the project declares; throws with a readable message when pyproject.toml is not valid TOML. */
@@ -96,8 +104,88 @@ export function describeProject(files: ProjectFiles): Project {
     scripts: [...new Set(scripts)],
     requiresPython,
     mainModules: files.mainModules,
+    declared: declaredDependencies(project, files, name),
     staticDependencies
   }
+}
+
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+
+/** setup.cfg's `install_requires =`, one requirement per (indented) line. */
+function setupCfgList(setupCfg: string, section: string, key: string): string[] {
+  const value =
+    new RegExp(`^${key}\\s*=([^\\n]*\\n(?:[ \\t]+[^\\n]*\\n?)*)`, 'm').exec(
+      iniSection(setupCfg, section)
+    )?.[1] ?? ''
+  return value
+    .split('\n')
+    .map(line => line.replace(/(^|\s)#.*$/, '').trim())
+    .filter(Boolean)
+}
+
+/** setup.py is code; this reads the literal `install_requires=[...]` nearly every project writes. */
+function setupPyList(setupPy: string): string[] {
+  const block = /install_requires\s*=\s*\[([^\]]*)\]/.exec(setupPy)?.[1] ?? ''
+  return [...block.matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1])
+}
+
+function declaredDependencies(
+  project: Table,
+  files: ProjectFiles,
+  name: string | undefined
+): DeclaredDependencies & { file?: string } {
+  if (
+    Array.isArray(project.dependencies) ||
+    Object.keys(table(project['optional-dependencies'])).length > 0
+  ) {
+    return {
+      name,
+      file: 'pyproject.toml',
+      dependencies: strings(project.dependencies),
+      'optional-dependencies': Object.fromEntries(
+        Object.entries(table(project['optional-dependencies'])).map(([extra, list]) => [extra, strings(list)])
+      )
+    }
+  }
+  if (files.setupCfg && /^install_requires\s*=/m.test(files.setupCfg)) {
+    return {
+      name,
+      file: 'setup.cfg',
+      dependencies: setupCfgList(files.setupCfg, 'options', 'install_requires')
+    }
+  }
+  if (files.setupPy && /install_requires\s*=/.test(files.setupPy)) {
+    return { name, file: 'setup.py', dependencies: setupPyList(files.setupPy) }
+  }
+  return { name }
+}
+
+/**
+ * Declared dependencies that can never be pinned: direct references (`name @ https://…`,
+ * `name @ git+https://…`, `name @ file:///…`), which pip would fetch as they are, with no file
+ * from an index to hash.
+ */
+export function declaredReferenceProblems(declared: Project['declared']): string[] {
+  const all = [
+    ...(declared.dependencies ?? []),
+    ...Object.values(declared['optional-dependencies'] ?? {}).flat()
+  ]
+  const problems: string[] = []
+  for (const text of all) {
+    try {
+      const requirement = parseRequirement(text)
+      if (requirement.url) {
+        problems.push(
+          `${declared.file} declares '${text}', a direct reference with no file from an index to pin: publish ${requirement.name} to an index and require it by name and version.`
+        )
+      }
+    } catch (error) {
+      if (!(error instanceof RequirementError)) throw error
+      problems.push(`${declared.file} declares '${text}', which pip cannot read: ${error.message}`)
+    }
+  }
+  return problems
 }
 
 /**
@@ -154,10 +242,16 @@ export function appModuleName(project: Project, command: string): string {
   return name.startsWith('python3') ? `app-${name}` : name
 }
 
+/** A requirements file as read, by its absolute path. */
+export interface RequirementsText {
+  path: string
+  text: string
+}
+
 export interface App {
   project: Project
   files: ProjectFiles
   entrypoint: Entrypoint
-  /** The requirements file's text, when there is one. */
-  requirements?: string
+  /** The requirements file, then every file it includes (-r, -c), when there is one. */
+  requirements?: RequirementsText[]
 }

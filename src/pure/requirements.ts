@@ -1,3 +1,5 @@
+import { withoutCredentials } from './secrets.js'
+
 /** A file that pip installs or builds with, pinned for flatpak-builder. */
 export interface PinnedFile {
   url: string
@@ -95,7 +97,8 @@ export function pinReport(report: PipReport, appUrl?: string): PinResult {
   const problems: string[] = []
   for (const item of report.install) {
     const { name, version } = item.metadata
-    const { url } = item.download_info
+    // flatpak-builder downloads without credentials; none go into a manifest that ships.
+    const url = withoutCredentials(item.download_info.url)
     const what = `${name} ${version}`
     if (appUrl !== undefined && url.replace(/\/$/, '') === appUrl.replace(/\/$/, '')) continue
     if (item.download_info.vcs_info) {
@@ -148,18 +151,4 @@ export function lockText(pinned: PinnedDistribution[]): string {
     .sort((a, b) => a.name.localeCompare(b.name))
     .map(p => `${p.name}==${p.version} --hash=sha256:${p.sha256}\n`)
     .join('')
-}
-
-// `git+https://…`, `name @ hg+ssh://…`, `-e svn+…`: what pip would have to check out.
-const VCS_LINE = /(^|[\s@])(git|hg|svn|bzr)\+[a-z]+:/i
-
-/**
- * Lines of a requirements file that name a VCS checkout. They are refused before pip runs: pip
- * would clone them (network, a VCS client) only to give a report with nothing to pin.
- */
-export function vcsRequirements(text: string): string[] {
-  return text
-    .split('\n')
-    .map(line => line.replace(/(^|\s)#.*$/, '').trim())
-    .filter(line => VCS_LINE.test(line))
 }

@@ -1,9 +1,18 @@
 import * as path from 'node:path'
 import type { Argv } from './commands.js'
 
-/** flatpak-builder's state directory: under the working directory, which is the manifest's. */
+/**
+ * The action's own working directory, next to the manifest: flatpak-builder runs here, so its state
+ * (.flatpak-builder), the build directory, the repository, the app archive and every scratch file
+ * live in a directory that holds nothing of the user's, which the app archive never includes.
+ */
+export function workDirOf(manifest: string): string {
+  return path.join(path.dirname(manifest), '.flatpak-python-action', path.basename(manifest, '.json'))
+}
+
+/** flatpak-builder's state directory, in the working directory it runs in. */
 export function stateDir(manifest: string): string {
-  return path.join(path.dirname(manifest), '.flatpak-builder')
+  return path.join(workDirOf(manifest), '.flatpak-builder')
 }
 
 /** The OSTree repo in which flatpak-builder keeps one commit per build stage. */
@@ -19,9 +28,9 @@ export function cacheBranch(arch: string, manifest: string): string {
   return `${arch}-${path.basename(manifest)}`
 }
 
-/** The Python-only manifest next to the full one: its own file name, so its own cache refs. */
+/** The Python-only manifest, in the working directory: its own file name, so its own cache refs. */
 export function pythonManifestPath(manifest: string): string {
-  return manifest.replace(/\.json$/, '.python.json')
+  return path.join(workDirOf(manifest), path.basename(manifest).replace(/\.json$/, '.python.json'))
 }
 
 export function listRefsArgs(repo: string, branch?: string): Argv {

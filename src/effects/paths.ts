@@ -1,0 +1,49 @@
+import * as fs from 'node:fs/promises'
+import * as path from 'node:path'
+import type { Inputs } from '../pure/inputs.js'
+import type { BuildDirState, RealPaths } from '../pure/paths.js'
+import { workDirOf } from '../pure/state.js'
+
+/**
+ * The real path of p: symlinks followed as far as the path exists, the rest appended. A symlink
+ * whose target does not exist yet (a bundle's path pointing elsewhere) is followed too.
+ */
+export async function realPathOf(p: string, depth = 0): Promise<string> {
+  const missing: string[] = []
+  for (let dir = path.resolve(p); ; dir = path.dirname(dir)) {
+    const stats = await fs.lstat(dir).catch(() => undefined)
+    if (stats?.isSymbolicLink() && depth < 40) {
+      const target = path.resolve(path.dirname(dir), await fs.readlink(dir))
+      return path.join(await realPathOf(target, depth + 1), ...missing.reverse())
+    }
+    if (stats) return path.join(await fs.realpath(dir), ...missing.reverse())
+    if (dir === path.dirname(dir)) return path.resolve(p)
+    missing.push(path.basename(dir))
+  }
+}
+
+export async function realPaths(
+  inputs: Inputs,
+  runner: { workspace: string; tempDir: string; home: string }
+): Promise<RealPaths> {
+  const real = (p: string): Promise<string> => realPathOf(p)
+  return {
+    workspace: await real(runner.workspace),
+    tempDir: await real(runner.tempDir),
+    home: await real(runner.home),
+    appPath: await real(inputs.appPath),
+    requirements: inputs.requirements === undefined ? undefined : await real(inputs.requirements),
+    bundlePath: await real(inputs.bundlePath),
+    manifestPath: await real(inputs.manifestPath),
+    buildDir: await real(inputs.buildDir),
+    workDir: await real(workDirOf(inputs.manifestPath))
+  }
+}
+
+/** A flatpak build directory has the metadata flatpak build-init writes and its files/ beside it. */
+export async function buildDirState(dir: string): Promise<BuildDirState> {
+  const entries = await fs.readdir(dir).catch(() => undefined)
+  if (entries === undefined) return 'missing'
+  if (entries.length === 0) return 'empty'
+  return entries.includes('metadata') && entries.includes('files') ? 'flatpak-build-dir' : 'other'
+}

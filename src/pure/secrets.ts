@@ -1,0 +1,45 @@
+/**
+ * Credentials in an index URL (`https://user:TOKEN@host/simple`): what to mask in the log, and the
+ * URLs without them for everything the action writes.
+ */
+
+/** What must never appear in the log: the password, raw and percent-decoded (or the user, when it is the token). */
+export function indexSecrets(url: string): string[] {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return []
+  }
+  const secret = parsed.password || parsed.username
+  if (!secret) return []
+  const userinfo = parsed.password ? `${parsed.username}:${parsed.password}` : parsed.username
+  return [...new Set([secret, decode(secret), userinfo, decode(userinfo)])]
+}
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+/** The URL without its user and password. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (!parsed.username && !parsed.password) return url
+    parsed.username = ''
+    parsed.password = ''
+    return parsed.href
+  } catch {
+    return url
+  }
+}
+
+/** The URL for messages: its credentials, if any, as ***. */
+export function redactedUrl(url: string): string {
+  const bare = withoutCredentials(url)
+  return bare === url ? url : bare.replace('://', '://***@')
+}
