@@ -111,7 +111,7 @@ describe('generateMetainfo', () => {
     ).toEqual([])
     expect(missing).toEqual([
       "a description: the file's one paragraph is the project's summary (a readme, like README.md, is not AppStream markup); write a few paragraphs with <p>, <ul>, <ol> in your own MetaInfo file.",
-      'screenshots: Flathub shows a graphical app only with at least one; add <screenshots> with image URLs from a tag or a commit.',
+      'screenshots: Flathub needs at least one for a graphical app; add <screenshots> with image URLs from a tag or a commit.',
       'a content rating: Flathub needs an OARS rating; answer https://hughsie.github.io/oars/generate.html and add its <content_rating type="oars-1.1"> (empty when the app has none of the content it asks about).',
       'releases: Flathub needs <releases> with a version and a date for each (the project is at 1.4.0), newest first.'
     ])
@@ -147,6 +147,9 @@ describe('generateMetainfo', () => {
       'a content rating',
       'releases'
     ])
+    expect(missing[5]).toMatch(
+      /^screenshots: Flathub's website finds a console app in search only with screenshots/
+    )
     expect(missing[1]).toBe(
       'a project licence (project_license): the project declares no licence: declare it the PEP 639 way, as an SPDX expression in [project]: license = "MIT".'
     )

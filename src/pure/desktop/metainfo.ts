@@ -173,7 +173,9 @@ export function generateMetainfo(request: MetainfoRequest): { xml: string; missi
   }
   lines.push('</component>', '')
   missing.push(
-    'screenshots: Flathub shows a graphical app only with at least one; add <screenshots> with image URLs from a tag or a commit.',
+    kind === 'desktop-application'
+      ? 'screenshots: Flathub needs at least one for a graphical app; add <screenshots> with image URLs from a tag or a commit.'
+      : "screenshots: Flathub's website finds a console app in search only with screenshots; add <screenshots> with image URLs from a tag or a commit.",
     'a content rating: Flathub needs an OARS rating; answer https://hughsie.github.io/oars/generate.html and add its <content_rating type="oars-1.1"> (empty when the app has none of the content it asks about).',
     `releases: Flathub needs <releases> with a version and a date for each${metadata.version ? ` (the project is at ${metadata.version})` : ''}, newest first.`
   )
