@@ -298,6 +298,15 @@ describe('readMetainfo', () => {
     )
   })
 
+  it('does not expand the entities of a DOCTYPE, so an entity bomb stays small', () => {
+    const entities = [
+      '<!ENTITY a0 "lol">',
+      ...Array.from({ length: 9 }, (_, i) => `<!ENTITY a${i + 1} "${`&a${i};`.repeat(10)}">`)
+    ].join('\n')
+    const xml = `<?xml version="1.0"?>\n<!DOCTYPE component [\n${entities}\n]>\n<component type="desktop-application"><id>org.a.B</id><name>&a9;</name></component>`
+    expect(readMetainfo(xml).name!.length).toBeLessThan(100)
+  })
+
   it('reads an old catalogue-style root, and a component without a type', () => {
     expect(readMetainfo('<application><id type="desktop">a.desktop</id></application>').root).toBe(
       'application'
