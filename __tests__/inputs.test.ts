@@ -142,7 +142,12 @@ describe('parseInputs', () => {
     ['cache-timeout', '0', /not a whole number of seconds/],
     ['upload-artifact', 'yes', /not one of true, false, with-manifest/],
     ['artifact-name', 'a/b', /has a character artifacts cannot have/],
-    ['retention-days', '91', /not a whole number of days from 1 to 90/]
+    ['retention-days', '91', /not a whole number of days from 1 to 90/],
+    ['metainfo', 'data/app.xml', /metainfo 'data\/app\.xml' must end in \.metainfo\.xml or \.appdata\.xml/],
+    ['desktop-file', 'data/app.ini', /desktop-file 'data\/app\.ini' must end in \.desktop/],
+    ['icon', 'data/app.jpg', /icon 'data\/app\.jpg' must end in \.svg or \.png/],
+    ['gui', 'maybe', /gui 'maybe' is not a boolean/],
+    ['flathub-lint', 'strict', /flathub-lint 'strict' is not one of error, warning, off/]
   ]
   it.each<[string, string, RegExp]>(badValues)('rejects %s %j', (input, value, message) => {
     const { inputs, errors } = parse({ ...base, [input]: value })

@@ -48,6 +48,7 @@ const spec: ManifestSpec = {
     buildDeps: [wheel('setuptools-66.1.1-py3-none-any.whl', 'c')]
   },
   launcher: ['exec /app/bin/python3 -m hello "$@"'],
+  installs: [],
   requirements: {
     kind: 'pinned',
     pinned: {

@@ -14,7 +14,8 @@ const ok: RealPaths = {
   bundlePath: '/home/runner/work/app/app/org.example.App.flatpak',
   manifestPath: '/home/runner/work/_temp/flatpak-python/org.example.App.json',
   buildDir: '/home/runner/work/_temp/flatpak-python/.flatpak-python-action/org.example.App/build-dir',
-  workDir: '/home/runner/work/_temp/flatpak-python/.flatpak-python-action/org.example.App'
+  workDir: '/home/runner/work/_temp/flatpak-python/.flatpak-python-action/org.example.App',
+  projectFiles: { metainfo: '/home/runner/work/app/app/data/org.example.App.metainfo.xml' }
 }
 
 describe('where path inputs may point', () => {
@@ -68,6 +69,12 @@ describe('where path inputs may point', () => {
       { buildDir: '/home/runner/work/_temp/flatpak-python' },
       'build-dir',
       /is or contains the manifest's directory/
+    ],
+    [
+      'a metainfo file outside app-path',
+      { projectFiles: { metainfo: '/home/runner/work/app/other/x.metainfo.xml' } },
+      'metainfo',
+      /metainfo '.*x\.metainfo\.xml' is outside app-path/
     ],
     [
       'build-dir an app source directory',

@@ -115,6 +115,40 @@ describe('outputs', () => {
     })
   })
 
+  it("names what a desktop app's run leaves: screenshot, the manifest to submit, the files the action wrote", () => {
+    const desktop = {
+      ...built,
+      smoke: { screenshot: '/t/shot.png' },
+      manifests: { ...built.manifests!, submission: '/t/flathub/org.example.Hello.json' },
+      desktop: { installs: [], written: { metainfo: '/t/org.example.Hello.metainfo.xml' } }
+    }
+    expect(outputs(desktop)).toMatchObject({
+      'screenshot-path': '/t/shot.png',
+      'submission-manifest-path': '/t/flathub/org.example.Hello.json',
+      'metainfo-path': '/t/org.example.Hello.metainfo.xml'
+    })
+    expect(outputs(desktop)).not.toHaveProperty('desktop-file-path')
+    const upload = artifactUpload({ ...desktop, plan: planFor({ 'upload-artifact': 'with-manifest' }) }, true)
+    expect(upload.upload && upload.files).toEqual([
+      '/w/org.example.Hello.flatpak',
+      '/t/shot.png',
+      '/t/flatpak-python/org.example.Hello.json',
+      '/m/req.json',
+      '/m/req.lock',
+      '/t/flathub/org.example.Hello.json',
+      '/t/org.example.Hello.metainfo.xml'
+    ])
+    const rows = summaryRows(
+      { ...desktop, lint: { own: [], linter: 'unavailable', errors: [] } },
+      timeAccount(built, 1, 0)
+    )
+    expect(rows).toContainEqual(['Screenshot', '/t/shot.png'])
+    expect(rows).toContainEqual([
+      'Flathub lint',
+      "Flathub's linter: not available here; the action's checks: clean"
+    ])
+  })
+
   it('leaves out what the run never reached, and the cache outputs when caching is off', () => {
     expect(outputs({ plan })).toEqual({})
     const off = outputs(situations[0][1])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { APT_PACKAGES, setupPlan, type RunnerFacts } from '../src/pure/setup-plan.js'
+import { APT_PACKAGES, hostTools, setupPlan, type RunnerFacts } from '../src/pure/setup-plan.js'
 
 const ready: RunnerFacts = {
   versions: { flatpak: '1.14.10', 'flatpak-builder': '1.2.3', ostree: '2022.7', bwrap: '0.8.0' },
@@ -10,7 +10,8 @@ const ready: RunnerFacts = {
   appArmorRestrictsUserNamespaces: false,
   githubHosted: true,
   fuse: true,
-  freeBytes: 50e9
+  freeBytes: 50e9,
+  missingCommands: []
 }
 const missing = { ...ready.versions, flatpak: undefined, 'flatpak-builder': undefined }
 
@@ -68,5 +69,27 @@ describe('setupPlan', () => {
     expect(setupPlan({ ...ready, freeBytes: 0.4e9 }).warnings).toEqual([
       'Only 0.40 GB free where the build goes; a cold build with CPython needs about 1 GB.'
     ])
+  })
+
+  it('installs the host tools a desktop app needs that are missing, with the core packages when those are missing too', () => {
+    const gui = hostTools({ gui: true })
+    expect(
+      setupPlan({ ...ready, isRoot: true, missingCommands: ['Xvfb', 'import'] }, gui).installPackages
+    ).toEqual(['apt-get', 'install', '--yes', '--no-install-recommends', 'xvfb', 'imagemagick'])
+    expect(
+      setupPlan({ ...ready, isRoot: true, versions: missing, missingCommands: ['appstreamcli'] }, gui)
+        .installPackages
+    ).toEqual(['apt-get', 'install', '--yes', '--no-install-recommends', ...APT_PACKAGES, 'appstream'])
+    expect(setupPlan({ ...ready, missingCommands: ['Xvfb'] }, hostTools({ gui: false }))).toEqual({
+      warnings: []
+    })
+  })
+
+  it('names the packages of missing host tools it cannot install', () => {
+    expect(
+      setupPlan({ ...ready, hasSudo: false, missingCommands: ['xwininfo'] }, hostTools({ gui: true })).problem
+    ).toBe(
+      'xwininfo is not installed, and this runner cannot install it: that needs apt-get and root or passwordless sudo. Install these packages before this step: x11-utils.'
+    )
   })
 })

@@ -4,7 +4,8 @@
  * zstd through the real @actions/cache and the local cache service). Both timed here, on the
  * tests' Debian-made runtime pair.
  */
-import { execFileSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -22,6 +23,9 @@ export interface RuntimeInstallTimes {
 
 const seconds = (started: number): number => (Date.now() - started) / 1000
 
+// Never a synchronous call: the repository's server runs in this process.
+const exec = promisify(execFile)
+
 export async function measureRuntimeInstall(
   f: Fixtures,
   service: ResultsService
@@ -29,15 +33,15 @@ export async function measureRuntimeInstall(
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'fpa-bench-runtime-'))
   // A copy of the runtime repo with static deltas, as Flathub publishes them.
   const repo = path.join(work, 'repo')
-  execFileSync('cp', ['-a', f.runtimeRepoUrl.replace('file://', ''), repo])
-  execFileSync('flatpak', ['build-update-repo', '--generate-static-deltas', repo], { stdio: 'ignore' })
+  await exec('cp', ['-a', f.runtimeRepoUrl.replace('file://', ''), repo])
+  await exec('flatpak', ['build-update-repo', '--generate-static-deltas', repo])
   const server = await serveStatic(repo, 0)
   try {
     const installation = path.join(service.env().GITHUB_WORKSPACE, 'flatpak-installation')
     const env = { ...process.env, FLATPAK_USER_DIR: installation }
     let started = Date.now()
-    execFileSync('flatpak', ['remote-add', '--user', '--no-gpg-verify', 'bench', server.url], { env })
-    execFileSync(
+    await exec('flatpak', ['remote-add', '--user', '--no-gpg-verify', 'bench', server.url], { env })
+    await exec(
       'flatpak',
       [
         'install',
@@ -48,12 +52,10 @@ export async function measureRuntimeInstall(
         'org.example.Sdk//1',
         'org.example.Platform//1'
       ],
-      { env, stdio: 'ignore' }
+      { env }
     )
     const fromRepository = seconds(started)
-    const installedBytes = Number(
-      execFileSync('du', ['-sb', installation], { encoding: 'utf8' }).split('\t')[0]
-    )
+    const installedBytes = Number((await exec('du', ['-sb', installation])).stdout.split('\t')[0])
     const key = `bench-runtime-${Date.now()}`
     const saved = await drive(service, 'save', key, installation)
     if (saved.threw) throw new Error(`saving the installation failed: ${saved.threw.message}`)

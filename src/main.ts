@@ -13,6 +13,8 @@ import { restoreState, saveState } from './effects/cache.js'
 import { keepForPost, keptRecord, onCancel } from './effects/cancel.js'
 import { sideBySide, step } from './effects/log.js'
 import { preflight } from './effects/preflight.js'
+import { prepareDesktopFiles } from './effects/desktop.js'
+import { lintForFlathub } from './effects/lint.js'
 import { inspectApp } from './effects/project.js'
 import { resolveForBuild } from './effects/resolve.js'
 import { readInputs, readRunner, reportFailure } from './effects/runner.js'
@@ -20,6 +22,7 @@ import { publish } from './effects/summary.js'
 import * as core from '@actions/core'
 import { cacheKeyParts, manifestSpec, planBuild } from './pure/plan.js'
 import { artifactUpload, type RunRecord } from './pure/report.js'
+import { gitOrigin } from './pure/submission.js'
 
 /** The pipeline: each step hands its result to the run record, which report.ts turns into outputs. */
 export async function run(): Promise<void> {
@@ -30,9 +33,18 @@ export async function run(): Promise<void> {
     const inputs = readInputs(runner)
     const app = await step('Inspect the app', () => inspectApp(inputs, runner))
     const tools = await step('Preflight', () => preflight(inputs))
-    const plan = (record.plan = planBuild(inputs, app, tools))
-    const archive = (record.archive = await step('Archive the app', () =>
+    const plan = (record.plan = planBuild(
+      inputs,
+      app,
+      tools,
+      gitOrigin(runner.env, runner.workspace, inputs.appPath)
+    ))
+    const { members, ...archive } = await step('Archive the app', () =>
       archiveApp(inputs.appPath, plan.appArchive, plan.ownOutputs)
+    )
+    record.archive = archive
+    const desktop = (record.desktop = await step('Check the desktop files', () =>
+      prepareDesktopFiles(plan, members)
     ))
     const keys = (record.keys = cacheKeyParts(plan, archive.sha256))
     record.restored = await step('Restore flatpak-builder state', () => restoreState(plan, keys))
@@ -43,15 +55,18 @@ export async function run(): Promise<void> {
       resolveForBuild(plan, python, keys.requirements)
     ))
     record.manifests = await step('Write manifest', () =>
-      writeManifests(plan, manifestSpec(plan, archive.sha256, resolved))
+      writeManifests(plan, manifestSpec(plan, archive.sha256, resolved, desktop.installs))
     )
     record.build = await step('Build', () => buildApp(plan))
     const tail = await sideBySide({
       bundle: ['Bundle', () => makeBundle(plan)],
       sdk: ['Smoke run in the SDK', () => smokeInSdk(plan)],
-      platform: ['Smoke run under the Platform', () => smokeUnderPlatform(plan)]
+      platform: ['Smoke run under the Platform', () => smokeUnderPlatform(plan)],
+      lint: ['Flathub lint', () => lintForFlathub(plan, record.manifests?.submission)]
     })
     record.bundle = tail.bundle
+    record.smoke = tail.platform
+    record.lint = tail.lint
     if (tail.error) throw tail.error
     record.artifact = await step('Upload artifact', () =>
       uploadArtifact(

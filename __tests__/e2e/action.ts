@@ -7,6 +7,7 @@ import type { Fixtures } from '../fixtures/local-world.js'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 export const EXAMPLE_APP = path.join(ROOT, 'examples', 'hello')
+export const GTK_EXAMPLE_APP = path.join(ROOT, 'examples', 'gtk-hello')
 export const APPS = path.join(ROOT, '__tests__', 'fixtures', 'apps')
 
 export interface ActionRun {
@@ -63,6 +64,31 @@ export function localInputs(f: Fixtures, stateDir: string): Record<string, strin
     'pip-sha256': f.indexHashes['pip-26.2.2-py3-none-any.whl'],
     // Tests that share this directory share flatpak-builder's state, so CPython is built once.
     'manifest-path': path.join(stateDir, 'org.example.Hello.json')
+  }
+}
+
+/**
+ * The inputs of the GTK example as its workflow would give them, on the GTK runtime pair (which
+ * stands in for the GNOME runtime: PyGObject comes from the runtime's python3).
+ */
+export function gtkExampleInputs(f: Fixtures, app = GTK_EXAMPLE_APP): Record<string, string> {
+  const appId = 'org.example.GtkHello'
+  return {
+    ...localInputs(f, stateDir(f, 'gtk')),
+    'app-id': appId,
+    'manifest-path': path.join(stateDir(f, 'gtk'), `${appId}.json`),
+    'python-version': 'runtime',
+    runtime: 'org.example.GtkPlatform',
+    sdk: 'org.example.GtkSdk',
+    'remote-name': 'fpa-gtk',
+    'remote-url': f.gtkRuntimeRepoUrl,
+    'app-path': app,
+    command: 'gtk-hello',
+    metainfo: path.join(app, 'data', `${appId}.metainfo.xml`),
+    'desktop-file': path.join(app, 'data', `${appId}.desktop`),
+    icon: path.join(app, 'data', `${appId}.svg`),
+    'finish-args': '--socket=wayland\n--socket=fallback-x11\n--share=ipc\n--device=dri',
+    'smoke-timeout': '60'
   }
 }
 

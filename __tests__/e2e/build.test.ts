@@ -82,6 +82,24 @@ describe('building examples/hello with CPython 3.11.2', () => {
     }
   })
 
+  it('writes a console-application MetaInfo file from the project, which validates, and installs it', () => {
+    const written = run.outputs['metainfo-path']
+    expect(fs.readFileSync(written, 'utf8')).toContain('<component type="console-application">')
+    execFileSync('appstreamcli', ['validate', '--no-net', written])
+    const installed = path.join(
+      path.dirname(run.outputs['repo-path']),
+      'build-dir',
+      'files',
+      'share',
+      'metainfo',
+      'org.example.Hello.metainfo.xml'
+    )
+    expect(fs.readFileSync(installed, 'utf8')).toBe(fs.readFileSync(written, 'utf8'))
+    expect(run.warnings.join('\n')).toMatch(
+      /::warning title=Input metainfo::The project gives no MetaInfo file: the action wrote .* Flathub still needs what the project does not say/
+    )
+  })
+
   it('writes a job summary naming Python and the bundle', () => {
     expect(run.summary).toContain('3.11.2')
     expect(run.summary).toContain('org.example.Hello.flatpak')

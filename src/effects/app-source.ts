@@ -64,7 +64,7 @@ export async function archiveApp(
   appPath: string,
   output: string,
   excludedPaths: string[]
-): Promise<AppArchiveResult> {
+): Promise<AppArchiveResult & { members: string[] }> {
   const all = (await gitFiles(appPath)) ?? (await walkFiles(appPath))
   const excluded = excludedPaths
     .map(p => path.relative(appPath, p))
@@ -76,5 +76,5 @@ export async function archiveApp(
     input: Buffer.from(members.map(m => `${m}\0`).join('')),
     silent: true
   })
-  return { sha256: await sha256File(output), files: members.length }
+  return { sha256: await sha256File(output), files: members.length, members }
 }

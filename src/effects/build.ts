@@ -11,9 +11,12 @@ import {
   installFromRepoArgs,
   isRepoFile,
   platformSmokeArgs,
+  PLATFORM_WINDOW_SMOKE_OPTIONS,
   remoteAddArgs,
   sandboxArgs,
   sdkSmokeArgs,
+  updateRepoArgs,
+  WINDOW_SMOKE_OPTIONS,
   withTimeout
 } from '../pure/commands.js'
 import { InputErrors } from '../pure/inputs.js'
@@ -21,15 +24,18 @@ import { keptBundleName } from '../pure/kept.js'
 import {
   buildManifest,
   pythonOnlyManifest,
+  REQUIREMENTS_FILE,
   serialize,
   sourceHashes,
   type ManifestSpec
 } from '../pure/manifest.js'
 import type { Plan } from '../pure/plan.js'
 import { pythonVersionErrors } from '../pure/project.js'
-import type { Bundle, WrittenManifests } from '../pure/report.js'
+import { submissionSpec } from '../pure/submission.js'
+import type { Bundle, SmokeResult, WrittenManifests } from '../pure/report.js'
 import { cacheBranch, cacheRepo } from '../pure/state.js'
 import { lendPythonStages, recordKept, stageCommits, trustedKept, unmountLeftovers } from './cache.js'
+import { startDisplay, windowSmoke, type Display } from './display.js'
 import { runBuilder, runChecked, runSmoke } from './exec.js'
 
 /** Writes a file the action makes; whatever stood at its path (a symlink, say) is replaced, not written through. */
@@ -93,11 +99,28 @@ export async function writeManifests(plan: Plan, spec: ManifestSpec): Promise<Wr
     await writeOwnFile(written.lock, spec.requirements.pinned.lock)
     core.info(`${written.requirementsModule}:\n${serialize(requirementsModule)}`)
   }
+  if ('missing' in plan.origin) {
+    core.info(`No manifest to submit to Flathub: ${plan.origin.missing}.`)
+  } else {
+    // The same modules, the app from its repository: the requirements module goes beside it.
+    const submission = buildManifest(submissionSpec(spec, plan.origin))
+    written.submission = plan.submissionManifest
+    await writeJson(plan.submissionManifest, submission.manifest)
+    if (submission.requirementsModule) {
+      await writeJson(
+        path.join(path.dirname(plan.submissionManifest), REQUIREMENTS_FILE),
+        submission.requirementsModule
+      )
+    }
+    core.info(`The manifest to submit to Flathub: ${plan.submissionManifest}`)
+  }
   return written
 }
 
 export async function buildApp(plan: Plan): Promise<BuilderLogSummary> {
-  return runBuilder(buildAppArgs(plan.target, plan.tools.rofilesFuse), plan.workDir)
+  const summary = await runBuilder(buildAppArgs(plan.target, plan.tools.rofilesFuse), plan.workDir)
+  await runChecked('Writing the AppStream branches', updateRepoArgs(plan.target.repo))
+  return summary
 }
 
 function smokeLabel(plan: Plan, where: string): string {
@@ -109,22 +132,58 @@ function userInstallation(): string {
   return process.env.FLATPAK_USER_DIR || path.join(os.homedir(), '.local/share/flatpak')
 }
 
+/** Smoke runs on the command line: always for an app without a window, with smoke-args or smoke-expect else. */
+function commandLineSmoke(plan: Plan): boolean {
+  const { inputs } = plan
+  return !inputs.desktop.gui || inputs.smokeArgs.length > 0 || inputs.smokeExpect !== undefined
+}
+
+/** A window smoke run on a display of its own: the SDK's and the Platform's run side by side. */
+async function onDisplay(work: (display: Display) => Promise<void>): Promise<void> {
+  const display = await startDisplay()
+  try {
+    await work(display)
+  } finally {
+    display.stop()
+  }
+}
+
 export async function smokeInSdk(plan: Plan): Promise<void> {
   const { inputs } = plan
   // A home of its own: the app's data directory (~/.var/app/<id>) is not left on the runner.
   const home = await fs.mkdtemp(path.join(os.tmpdir(), 'flatpak-smoke-home-'))
+  const env = { HOME: home, FLATPAK_USER_DIR: userInstallation() }
+  const label = smokeLabel(plan, 'in the SDK')
   try {
-    await runSmoke({
-      env: { HOME: home, FLATPAK_USER_DIR: userInstallation() },
-      label: smokeLabel(plan, 'in the SDK'),
-      argv: withTimeout(
-        inputs.smokeTimeout,
-        sdkSmokeArgs(plan.target, inputs.finishArgs, inputs.command, inputs.smokeArgs)
-      ),
-      cwd: plan.workDir,
-      timeout: inputs.smokeTimeout,
-      expect: inputs.smokeExpect
-    })
+    if (inputs.desktop.gui) {
+      await onDisplay(display =>
+        windowSmoke({
+          label: `${plan.inputs.command} in the SDK`,
+          argv: sdkSmokeArgs(
+            plan.target,
+            [...inputs.finishArgs, ...WINDOW_SMOKE_OPTIONS],
+            inputs.command,
+            []
+          ),
+          env,
+          display,
+          timeout: inputs.smokeTimeout
+        })
+      )
+    }
+    if (commandLineSmoke(plan)) {
+      await runSmoke({
+        env,
+        label,
+        argv: withTimeout(
+          inputs.smokeTimeout,
+          sdkSmokeArgs(plan.target, inputs.finishArgs, inputs.command, inputs.smokeArgs)
+        ),
+        cwd: plan.workDir,
+        timeout: inputs.smokeTimeout,
+        expect: inputs.smokeExpect
+      })
+    }
   } finally {
     await fs.rm(home, { recursive: true, force: true })
     await unmountLeftovers(plan.stateDir)
@@ -134,9 +193,10 @@ export async function smokeInSdk(plan: Plan): Promise<void> {
 /**
  * Installs the exported app into a throwaway installation and runs it under the Platform, as
  * users will: the SDK run cannot notice a library that only the SDK has. It installs from the
- * repository rather than the bundle, so it runs while the bundle is being compressed.
+ * repository rather than the bundle, so it runs while the bundle is being compressed. An app with
+ * a window leaves a screenshot of it.
  */
-export async function smokeUnderPlatform(plan: Plan): Promise<void> {
+export async function smokeUnderPlatform(plan: Plan): Promise<SmokeResult> {
   const { inputs } = plan
   const installation = await fs.mkdtemp(path.join(os.tmpdir(), 'flatpak-smoke-'))
   const env: Record<string, string> = { FLATPAK_USER_DIR: installation, HOME: installation }
@@ -145,6 +205,7 @@ export async function smokeUnderPlatform(plan: Plan): Promise<void> {
     // "system" one, instead of downloading it again.
     env.FLATPAK_SYSTEM_DIR = userInstallation()
   }
+  const result: SmokeResult = {}
   try {
     for (const [what, argv] of installFromRepoArgs(plan.target)) {
       await runChecked(what, argv, { env }).catch((error: Error) => {
@@ -156,16 +217,33 @@ export async function smokeUnderPlatform(plan: Plan): Promise<void> {
         )
       })
     }
-    await runSmoke({
-      label: smokeLabel(plan, `under ${inputs.runtime}`),
-      argv: withTimeout(inputs.smokeTimeout, platformSmokeArgs(plan.target, inputs.smokeArgs)),
-      timeout: inputs.smokeTimeout,
-      expect: inputs.smokeExpect,
-      env
-    })
+    if (inputs.desktop.gui) {
+      await fs.rm(plan.screenshot, { force: true })
+      await onDisplay(display =>
+        windowSmoke({
+          label: `${inputs.command} under ${inputs.runtime}`,
+          argv: platformSmokeArgs(plan.target, [], PLATFORM_WINDOW_SMOKE_OPTIONS),
+          env,
+          display,
+          timeout: inputs.smokeTimeout,
+          screenshot: plan.screenshot
+        })
+      )
+      if (await fs.stat(plan.screenshot).catch(() => undefined)) result.screenshot = plan.screenshot
+    }
+    if (commandLineSmoke(plan)) {
+      await runSmoke({
+        label: smokeLabel(plan, `under ${inputs.runtime}`),
+        argv: withTimeout(inputs.smokeTimeout, platformSmokeArgs(plan.target, inputs.smokeArgs)),
+        timeout: inputs.smokeTimeout,
+        expect: inputs.smokeExpect,
+        env
+      })
+    }
   } finally {
     await fs.rm(installation, { recursive: true, force: true })
   }
+  return result
 }
 
 /**

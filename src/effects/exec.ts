@@ -21,6 +21,8 @@ export interface RunOptions {
   /** Sees every line as it comes; only the last `tail` lines are kept. */
   onLine?: (line: TimedLine) => void
   tail?: number
+  /** Stops the program, with all it started: TERM, then KILL after 2 s. */
+  abort?: AbortSignal
 }
 
 export interface RunResult {
@@ -71,6 +73,11 @@ export async function run(argv: Argv, options: RunOptions = {}): Promise<RunResu
       detached: true
     })
     running.add(child)
+    const stop = (): void => {
+      signalGroup(child, 'SIGTERM')
+      setTimeout(() => signalGroup(child, 'SIGKILL'), 2000).unref()
+    }
+    options.abort?.addEventListener('abort', stop, { once: true })
     for (const stream of [child.stdout!, child.stderr!]) {
       let partial = ''
       // The rest of a line cut at MAX_LINE is dropped, up to its end.
@@ -95,7 +102,10 @@ export async function run(argv: Argv, options: RunOptions = {}): Promise<RunResu
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
       child.on('error', reject)
       child.on('close', (c, s) => resolve([c, s]))
-    }).finally(() => running.delete(child))
+    }).finally(() => {
+      running.delete(child)
+      options.abort?.removeEventListener('abort', stop)
+    })
     return { exitCode: code ?? 128, ...(signal ? { signal } : {}), lines }
   } finally {
     children.end(Date.now())
@@ -142,26 +152,38 @@ export async function runChecked(what: string, argv: Argv, options: RunOptions =
   return result
 }
 
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, signal)
+  } catch {
+    // The group has ended.
+  }
+}
+
+/**
+ * Starts a program that runs beside the action (a display server) in a process group of its own,
+ * which stopChildren stops with the rest.
+ */
+export function startTracked(argv: Argv, stdio: ('ignore' | 'pipe')[]): ChildProcess {
+  const child = spawn(argv[0], argv.slice(1), { env: childEnvironment(process.env), stdio, detached: true })
+  running.add(child)
+  child.on('close', () => running.delete(child))
+  child.on('error', () => running.delete(child))
+  return child
+}
+
 /**
  * Stops every program still running, with all it started: TERM, then KILL after `grace` ms. For a
  * cancelled job: the runner gives a step 7.5 s between its SIGINT and its SIGTERM.
  */
 export async function stopChildren(grace = 3000): Promise<number> {
-  const groups = [...running].map(child => child.pid).filter((pid): pid is number => pid !== undefined)
-  const signal = (name: NodeJS.Signals): void => {
-    for (const pid of groups) {
-      try {
-        process.kill(-pid, name)
-      } catch {
-        // The group has ended.
-      }
-    }
-  }
+  const children = [...running]
+  const signal = (name: NodeJS.Signals): void => children.forEach(child => signalGroup(child, name))
   signal('SIGTERM')
   const deadline = Date.now() + grace
   while (running.size > 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 100))
   signal('SIGKILL')
-  return groups.length
+  return children.length
 }
 
 /** The version a `--version` prints, e.g. `flatpak-builder 1.2.3` → `1.2.3`. */

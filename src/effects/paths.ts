@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
+import { Input } from '../pure/constants.js'
 import type { Inputs } from '../pure/inputs.js'
 import type { BuildDirState, RealPaths } from '../pure/paths.js'
 import { workDirOf } from '../pure/state.js'
@@ -36,7 +37,8 @@ export async function realPaths(
     bundlePath: await real(inputs.bundlePath),
     manifestPath: await real(inputs.manifestPath),
     buildDir: await real(inputs.buildDir),
-    workDir: await real(workDirOf(inputs.manifestPath))
+    workDir: await real(workDirOf(inputs.manifestPath)),
+    projectFiles: await realProjectFiles(inputs)
   }
 }
 
@@ -46,4 +48,15 @@ export async function buildDirState(dir: string): Promise<BuildDirState> {
   if (entries === undefined) return 'missing'
   if (entries.length === 0) return 'empty'
   return entries.includes('metadata') && entries.includes('files') ? 'flatpak-build-dir' : 'other'
+}
+
+async function realProjectFiles(inputs: Inputs): Promise<Record<string, string>> {
+  const files: Record<string, string> = {}
+  const named: [string, string | undefined][] = [
+    [Input.Metainfo, inputs.desktop.metainfo],
+    [Input.DesktopFile, inputs.desktop.desktopFile],
+    [Input.Icon, inputs.desktop.icon]
+  ]
+  for (const [input, file] of named) if (file !== undefined) files[input] = await realPathOf(file)
+  return files
 }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
 import { run, runChecked, toolVersion } from './exec.js'
 import type { Inputs } from '../pure/inputs.js'
-import { APT_PACKAGES, setupPlan, type RunnerFacts, type Toolchain } from '../pure/setup-plan.js'
+import { hostTools, setupPlan, type HostTool, type RunnerFacts, type Toolchain } from '../pure/setup-plan.js'
 
 async function fuseUsable(): Promise<boolean> {
   try {
@@ -35,7 +35,7 @@ async function freeBytes(dir: string): Promise<number | undefined> {
   }
 }
 
-async function gatherFacts(workDir: string): Promise<RunnerFacts> {
+async function gatherFacts(workDir: string, tools: HostTool[]): Promise<RunnerFacts> {
   const [flatpak, flatpakBuilder, ostree, bwrap] = await Promise.all(
     ['flatpak', 'flatpak-builder', 'ostree', 'bwrap'].map(tool => toolVersion(tool))
   )
@@ -57,7 +57,12 @@ async function gatherFacts(workDir: string): Promise<RunnerFacts> {
     appArmorRestrictsUserNamespaces: restriction.trim() === '1',
     githubHosted: process.env.RUNNER_ENVIRONMENT === 'github-hosted',
     fuse: await fuseUsable(),
-    freeBytes: await freeBytes(workDir)
+    freeBytes: await freeBytes(workDir),
+    missingCommands: (
+      await Promise.all(
+        tools.map(async tool => ((await io.which(tool.command, false)) ? undefined : tool.command))
+      )
+    ).filter((command): command is string => command !== undefined)
   }
 }
 
@@ -84,8 +89,9 @@ export async function preflight(inputs: Inputs): Promise<Toolchain> {
     `${inputs.runtime}//${inputs.runtimeVersion}`
   ]
   const { arch } = inputs
-  let facts = await gatherFacts(workDir)
-  const plan = setupPlan(facts)
+  const tools = hostTools(inputs.desktop)
+  let facts = await gatherFacts(workDir, tools)
+  const plan = setupPlan(facts, tools)
   const v = facts.versions
   core.info(
     `flatpak ${v.flatpak ?? 'missing'}, flatpak-builder ${v['flatpak-builder'] ?? 'missing'}, ` +
@@ -106,9 +112,8 @@ export async function preflight(inputs: Inputs): Promise<Toolchain> {
   if (plan.problem) throw new Error(plan.problem)
 
   if (plan.installPackages) {
-    core.info(
-      `Setup: installing ${APT_PACKAGES.join(' ')} with apt-get${facts.isRoot ? '' : ' through sudo'}`
-    )
+    const packages = plan.installPackages.slice(plan.installPackages.indexOf('--no-install-recommends') + 1)
+    core.info(`Setup: installing ${packages.join(' ')} with apt-get${facts.isRoot ? '' : ' through sudo'}`)
     const env = { DEBIAN_FRONTEND: 'noninteractive' }
     const update =
       plan.installPackages[0] === 'sudo'
@@ -116,10 +121,12 @@ export async function preflight(inputs: Inputs): Promise<Toolchain> {
         : ['apt-get', 'update']
     await runChecked('apt-get update', update as [string, ...string[]], { env })
     await runChecked('apt-get install', plan.installPackages as [string, ...string[]], { env })
-    facts = await gatherFacts(workDir)
-    if (!facts.versions.flatpak || !facts.versions['flatpak-builder'] || !facts.versions.ostree) {
-      throw new Error('flatpak, flatpak-builder or ostree is still missing after apt-get install.')
-    }
+    facts = await gatherFacts(workDir, tools)
+    const still = [
+      ...(['flatpak', 'flatpak-builder', 'ostree'] as const).filter(tool => !facts.versions[tool]),
+      ...facts.missingCommands
+    ]
+    if (still.length > 0) throw new Error(`${still.join(', ')} still missing after apt-get install.`)
   }
   if (plan.liftAppArmorRestriction) {
     core.warning(

@@ -132,6 +132,15 @@ export function sdkSmokeArgs(
   ]
 }
 
+/**
+ * Writes the repository's AppStream branches (appstream/<arch>, appstream2/<arch>) from the
+ * catalogue flatpak-builder composed, and its summary: what a software centre reads from a
+ * remote, and what Flathub's repo checks look for.
+ */
+export function updateRepoArgs(repo: string): Argv {
+  return ['flatpak', 'build-update-repo', repo]
+}
+
 export function bundleArgs(target: BuildTarget, bundle: string, runtimeRepo?: string): Argv {
   return [
     'flatpak',
@@ -172,6 +181,21 @@ export function installFromRepoArgs(target: BuildTarget): [string, Argv][] {
 }
 
 /** Runs the installed app under the Platform, as users will. */
-export function platformSmokeArgs(target: BuildTarget, args: string[]): Argv {
-  return ['flatpak', 'run', '--user', `--arch=${target.arch}`, `${target.appId}//${target.branch}`, ...args]
+export function platformSmokeArgs(target: BuildTarget, args: string[], options: string[] = []): Argv {
+  return [
+    'flatpak',
+    'run',
+    '--user',
+    `--arch=${target.arch}`,
+    ...options,
+    `${target.appId}//${target.branch}`,
+    ...args
+  ]
 }
+
+/**
+ * What the smoke runs of an app with a window add: the action's display as X11, whatever the app
+ * asks for (Wayland first, say), and the app going with the run when the action stops it.
+ */
+export const WINDOW_SMOKE_OPTIONS = ['--socket=x11', '--nosocket=wayland']
+export const PLATFORM_WINDOW_SMOKE_OPTIONS = [...WINDOW_SMOKE_OPTIONS, '--die-with-parent']

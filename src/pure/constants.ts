@@ -20,6 +20,11 @@ export const Input = {
   RemoteUrl: 'remote-url',
   RemoteGpgVerify: 'remote-gpg-verify',
   FinishArgs: 'finish-args',
+  Metainfo: 'metainfo',
+  DesktopFile: 'desktop-file',
+  Icon: 'icon',
+  Gui: 'gui',
+  FlathubLint: 'flathub-lint',
   Arch: 'arch',
   Branch: 'branch',
   DebugInfo: 'debug-info',
@@ -41,6 +46,10 @@ export const Input = {
 /** Output names, as declared in action.yml. */
 export const Output = {
   BundlePath: 'bundle-path',
+  ScreenshotPath: 'screenshot-path',
+  SubmissionManifestPath: 'submission-manifest-path',
+  MetainfoPath: 'metainfo-path',
+  DesktopFilePath: 'desktop-file-path',
   ManifestPath: 'manifest-path',
   RepoPath: 'repo-path',
   RequirementsManifestPath: 'requirements-manifest-path',

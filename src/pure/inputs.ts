@@ -36,6 +36,15 @@ export interface Inputs {
   /** false: a plain repository URL is added without GPG verification. */
   remoteGpgVerify: boolean
   finishArgs: string[]
+  /** The app's desktop integration: its files in the project (absolute paths), and whether it has a window. */
+  desktop: {
+    gui: boolean
+    metainfo?: string
+    desktopFile?: string
+    icon?: string
+  }
+  /** What Flathub's linter's errors do: fail the step, warn, or the linter does not run. */
+  flathubLint: 'error' | 'warning' | 'off'
   arch: string
   branch: string
   /** Keep debug symbols in the app's .Debug extension (flatpak-builder's default), or strip them. */
@@ -382,6 +391,26 @@ export function parseInputs(
     }
   }
 
+  const projectFile = (name: string): string | undefined =>
+    value(name) ? resolvePath(value(name)) : undefined
+  const metainfo = projectFile(Input.Metainfo)
+  const desktopFile = projectFile(Input.DesktopFile)
+  const icon = projectFile(Input.Icon)
+  for (const [name, file, endings, example] of [
+    [Input.Metainfo, metainfo, ['.metainfo.xml', '.appdata.xml'], 'data/org.example.App.metainfo.xml'],
+    [Input.DesktopFile, desktopFile, ['.desktop'], 'data/org.example.App.desktop'],
+    [Input.Icon, icon, ['.svg', '.png'], 'data/org.example.App.svg']
+  ] as const) {
+    if (file !== undefined && !endings.some(ending => file.endsWith(ending))) {
+      fail(name, `${name} '${value(name)}' must end in ${endings.join(' or ')}, like ${example}.`)
+    }
+  }
+  const gui = boolean(Input.Gui, desktopFile !== undefined || icon !== undefined)
+  const flathubLint = value(Input.FlathubLint, 'error')
+  if (!['error', 'warning', 'off'].includes(flathubLint)) {
+    fail(Input.FlathubLint, `flathub-lint '${flathubLint}' is not one of error, warning, off.`)
+  }
+
   const arch = value(Input.Arch, runner.arch)
   if (!SUPPORTED_ARCHES.includes(arch)) {
     fail(Input.Arch, `arch '${arch}' is not supported: use one of ${SUPPORTED_ARCHES.join(', ')}.`)
@@ -480,6 +509,8 @@ export function parseInputs(
     remoteUrl,
     remoteGpgVerify,
     finishArgs,
+    desktop: { gui, metainfo, desktopFile, icon },
+    flathubLint: flathubLint as Inputs['flathubLint'],
     arch,
     branch: branch(Input.Branch, 'stable'),
     debugInfo: boolean(Input.DebugInfo, false),

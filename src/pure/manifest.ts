@@ -2,6 +2,7 @@ import type { PythonChoice } from './inputs.js'
 import { isPlainWord } from './launcher.js'
 import { minorVersion } from './python-releases.js'
 import type { PinnedFile, PinnedRequirements } from './requirements.js'
+import { cpythonChecker } from './submission.js'
 
 /** The app's own project, as a reproducible source archive next to the manifest. */
 export interface AppArchive {
@@ -10,6 +11,18 @@ export interface AppArchive {
   sha256: string
   /** Wheels the project's build backend needs, pinned like the requirements. */
   buildDeps: PinnedFile[]
+  /**
+   * For the manifest to submit: the project from its repository at a commit instead of the archive,
+   * `subdir` being app-path within the repository ('' for its root).
+   */
+  git?: { url: string; commit: string; tag?: string; subdir: string }
+}
+
+/** A file the app module installs: from the project (a path in it), or written into the manifest. */
+export interface FileInstall {
+  from: { project: string } | { inline: string; name: string }
+  /** Where it goes, relative to /app: share/metainfo/<app-id>.metainfo.xml. */
+  to: string
 }
 
 export interface ManifestSpec {
@@ -29,6 +42,8 @@ export interface ManifestSpec {
   app: AppArchive
   /** Lines of /app/bin/<command>; undefined when command is the app's own console script. */
   launcher?: string[]
+  /** MetaInfo, desktop file, icon, licences. */
+  installs: FileInstall[]
   requirements:
     { kind: 'pinned'; pinned: PinnedRequirements } | { kind: 'network'; file?: string } | { kind: 'none' }
   /** Index for build-network mode, handed to pip through its environment. */
@@ -40,6 +55,7 @@ export const REQUIREMENTS_FILE = `${REQUIREMENTS_MODULE}.json`
 export const REQUIREMENTS_LOCK = 'requirements.lock'
 const PROJECT_DIR = 'project'
 const BUILD_DEPS_DIR = 'build-deps'
+const INLINE_DIR = 'desktop'
 const LAUNCHER = 'flatpak-python-launcher'
 
 type Json = Record<string, unknown>
@@ -158,30 +174,64 @@ function networkRequirementsModule(file: string, spec: ManifestSpec): Json {
   }
 }
 
+// Paths that go into build commands: relative, no `..`, nothing a shell reads specially.
+const PLAIN_PATH = /^(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9_][A-Za-z0-9_.+/-]*$/
+
+export function isPlainPath(p: string): boolean {
+  return PLAIN_PATH.test(p)
+}
+
+function plainPath(p: string): string {
+  if (!isPlainPath(p)) throw new Error(`Refusing to put '${p}' into a build command.`)
+  return p
+}
+
+function appSource(app: AppArchive): Json {
+  return app.git
+    ? {
+        type: 'git',
+        url: app.git.url,
+        commit: app.git.commit,
+        ...(app.git.tag ? { tag: app.git.tag } : {}),
+        dest: PROJECT_DIR
+      }
+    : // The archive holds the project's files at its top level (archiveApp): nothing to strip.
+      { type: 'archive', path: app.path, sha256: app.sha256, 'strip-components': 0, dest: PROJECT_DIR }
+}
+
 function appModule(spec: ManifestSpec): Json {
   const network = spec.requirements.kind === 'network'
+  const project = spec.app.git?.subdir ? `${PROJECT_DIR}/${plainPath(spec.app.git.subdir)}` : PROJECT_DIR
   const install = network
-    ? pipCommand(spec.installer, `./${PROJECT_DIR}`)
+    ? pipCommand(spec.installer, `./${project}`)
     : pipCommand(
         spec.installer,
-        `${OFFLINE} --find-links="file://\${PWD}/${BUILD_DEPS_DIR}" --no-deps ./${PROJECT_DIR}`
+        `${OFFLINE} --find-links="file://\${PWD}/${BUILD_DEPS_DIR}" --no-deps ./${project}`
       )
   const commands = [install]
   const sources: Json[] = [
-    // The archive holds the project's files at its top level (archiveApp): nothing to strip.
-    {
-      type: 'archive',
-      path: spec.app.path,
-      sha256: spec.app.sha256,
-      'strip-components': 0,
-      dest: PROJECT_DIR
-    },
+    appSource(spec.app),
     fileSource(spec.installer),
     ...spec.app.buildDeps.map(f => fileSource(f, BUILD_DEPS_DIR))
   ]
   if (spec.launcher) {
     sources.push({ type: 'script', 'dest-filename': LAUNCHER, commands: spec.launcher })
     commands.push(`install -Dm755 ${LAUNCHER} /app/bin/${spec.command}`)
+  }
+  for (const file of spec.installs) {
+    const from =
+      'project' in file.from
+        ? `${project}/${plainPath(file.from.project)}`
+        : `${INLINE_DIR}/${plainPath(file.from.name)}`
+    if ('inline' in file.from) {
+      sources.push({
+        type: 'inline',
+        contents: file.from.inline,
+        'dest-filename': file.from.name,
+        dest: INLINE_DIR
+      })
+    }
+    commands.push(`install -Dm644 ${from} /app/${plainPath(file.to)}`)
   }
   return {
     name: spec.appModule,
@@ -225,7 +275,9 @@ function topLevel(spec: TopLevelSpec, modules: unknown[]): Json {
  * leading module from its cache.
  */
 export function buildManifest(spec: ManifestSpec): { manifest: Json; requirementsModule?: Json } {
-  const modules: unknown[] = [pythonModule(spec.python)]
+  const modules: unknown[] = [
+    spec.app.git ? withUpdateChecker(pythonModule(spec.python)) : pythonModule(spec.python)
+  ]
   let included: Json | undefined
   if (spec.requirements.kind === 'pinned') {
     included = requirementsModule(spec.requirements.pinned, spec.installer)
@@ -243,6 +295,13 @@ export function buildManifest(spec: ManifestSpec): { manifest: Json; requirement
  */
 export function pythonOnlyManifest(spec: TopLevelSpec): Json {
   return topLevel(spec, [pythonModule(spec.python)])
+}
+
+/** The CPython module with what Flathub's update bot reads to propose new releases. */
+function withUpdateChecker(module: Json): Json {
+  const [source, ...rest] = (module.sources as Json[] | undefined) ?? []
+  const checker = source && cpythonChecker(String(source.url))
+  return checker ? { ...module, sources: [{ ...source, 'x-checker-data': checker }, ...rest] } : module
 }
 
 /** Every file once, in a stable order: the same resolution gives the same manifest. */

@@ -19,6 +19,8 @@ export interface RealPaths {
   buildDir: string
   /** The action's own working directory (see workDirOf). */
   workDir: string
+  /** Files of the project the app installs (metainfo, desktop-file, icon), by input. */
+  projectFiles: Record<string, string>
 }
 
 /** What is at build-dir before the build. */
@@ -42,6 +44,14 @@ export function pathProblems(real: RealPaths, buildDir: BuildDirState): InputErr
   inWorkspace(Input.AppPath, real.appPath, "the app's project")
   inWorkspace(Input.Requirements, real.requirements, 'the requirements file')
   inWorkspace(Input.Bundle, real.bundlePath, 'the bundle')
+  for (const [input, file] of Object.entries(real.projectFiles)) {
+    if (!isWithin(file, real.appPath)) {
+      errors.push({
+        input,
+        message: `${input} '${file}' is outside app-path (${real.appPath}): the app installs it from its project, so it must be a file of the project.`
+      })
+    }
+  }
   for (const [input, p] of [
     [Input.ManifestPath, real.manifestPath],
     [Input.BuildDir, real.buildDir]

@@ -7,12 +7,14 @@ import {
   pythonModule,
   REQUIREMENTS_FILE,
   REQUIREMENTS_LOCK,
+  type FileInstall,
   type ManifestSpec,
   type TopLevelSpec
 } from './manifest.js'
 import { OWN_DIR, STATE_FORMAT, type Installer, type Resolution } from './kept.js'
 import { appModuleName, type App } from './project.js'
 import type { Toolchain } from './setup-plan.js'
+import type { GitOrigin } from './submission.js'
 import { pythonManifestPath, stateDir, workDirOf } from './state.js'
 
 /** Everything the steps share, derived once from the inputs, the app and the runner. */
@@ -33,6 +35,12 @@ export interface Plan {
   identity: TopLevelSpec
   launcher?: string[]
   appArchive: string
+  /** Where the app's source comes from for the manifest to submit, or why there is none. */
+  origin: GitOrigin | { missing: string }
+  /** The manifest to submit to Flathub, with its requirements module beside it. */
+  submissionManifest: string
+  /** The screenshot of an app with a window, from its smoke run under the Platform. */
+  screenshot: string
   /** The requirements module and lock, next to the manifest that includes the module. */
   requirementsModule: string
   requirementsLock: string
@@ -40,7 +48,12 @@ export interface Plan {
   ownOutputs: string[]
 }
 
-export function planBuild(inputs: Inputs, app: App, tools: Toolchain): Plan {
+export function planBuild(
+  inputs: Inputs,
+  app: App,
+  tools: Toolchain,
+  origin: GitOrigin | { missing: string } = { missing: 'the runner gives no repository' }
+): Plan {
   const workDir = workDirOf(inputs.manifestPath)
   const manifestDir = path.dirname(inputs.manifestPath)
   const appModule = appModuleName(app.project, inputs.command)
@@ -78,6 +91,9 @@ export function planBuild(inputs: Inputs, app: App, tools: Toolchain): Plan {
         ? undefined
         : launcherLines(entrypoint),
     appArchive: path.join(workDir, `${appModule}-source.tar`),
+    origin,
+    submissionManifest: path.join(manifestDir, 'flathub', `${inputs.appId}.json`),
+    screenshot: path.join(workDir, `${inputs.appId}.png`),
     requirementsModule: path.join(manifestDir, REQUIREMENTS_FILE),
     requirementsLock: path.join(manifestDir, REQUIREMENTS_LOCK),
     ownOutputs: [
@@ -86,7 +102,8 @@ export function planBuild(inputs: Inputs, app: App, tools: Toolchain): Plan {
       inputs.bundlePath,
       inputs.manifestPath,
       path.join(manifestDir, REQUIREMENTS_FILE),
-      path.join(manifestDir, REQUIREMENTS_LOCK)
+      path.join(manifestDir, REQUIREMENTS_LOCK),
+      path.join(manifestDir, 'flathub')
     ]
   }
 }
@@ -146,7 +163,8 @@ export function cacheKeyParts(plan: Plan, appSha256: string): CacheKeyParts {
 export function manifestSpec(
   plan: Plan,
   appSha256: string,
-  resolved: { installer: Pick<Installer, 'file'>; resolution?: Resolution }
+  resolved: { installer: Pick<Installer, 'file'>; resolution?: Resolution },
+  installs: FileInstall[] = []
 ): ManifestSpec {
   const { inputs } = plan
   const { resolution } = resolved
@@ -160,6 +178,7 @@ export function manifestSpec(
       buildDeps: resolution?.appBuildDeps ?? []
     },
     launcher: plan.launcher,
+    installs,
     requirements: inputs.buildNetwork
       ? {
           kind: 'network',

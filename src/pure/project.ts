@@ -45,13 +45,13 @@ function str(value: unknown): string | undefined {
 /** `console_scripts = \n  a = m:f` from setup.cfg's [options.entry_points]. */
 function setupCfgScripts(setupCfg: string): string[] {
   const section = /^\[options\.entry_points\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(setupCfg)?.[1] ?? ''
-  const block = /^console_scripts\s*=([^\n]*\n(?:[ \t]+[^\n]*\n?)*)/m.exec(section)?.[1] ?? ''
+  const block = /^(?:console|gui)_scripts\s*=([^\n]*\n(?:[ \t]+[^\n]*\n?)*)/m.exec(section)?.[1] ?? ''
   return [...block.matchAll(/^\s*([A-Za-z0-9_.+-]+)\s*=/gm)].map(m => m[1])
 }
 
 /** setup.py is code; these read the literal forms nearly every project uses. */
 function setupPyScripts(setupPy: string): string[] {
-  const block = /console_scripts['"]\s*:\s*\[([^\]]*)\]/.exec(setupPy)?.[1] ?? ''
+  const block = /(?:console|gui)_scripts['"]\s*:\s*\[([^\]]*)\]/.exec(setupPy)?.[1] ?? ''
   return [...block.matchAll(/['"]\s*([A-Za-z0-9_.+-]+)\s*=/g)].map(m => m[1])
 }
 
@@ -82,6 +82,8 @@ export function describeProject(files: ProjectFiles): Project {
   const project = table(pyproject.project)
   const scripts = [
     ...Object.keys(table(project.scripts)),
+    // A desktop app's launcher is a gui script: installed in bin/ all the same.
+    ...Object.keys(table(project['gui-scripts'])),
     ...(files.setupCfg ? setupCfgScripts(files.setupCfg) : []),
     ...(files.setupPy ? setupPyScripts(files.setupPy) : [])
   ]

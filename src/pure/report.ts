@@ -8,13 +8,20 @@ import type { BuilderLogSummary, ModuleResult } from './builder-log.js'
 import { completeKey, partialKey, type CacheKeyParts } from './cache-keys.js'
 import { Output } from './constants.js'
 import type { KeptResolution } from './kept.js'
-import { pythonOnlyManifest, sourceHashes } from './manifest.js'
+import { pythonOnlyManifest, sourceHashes, type FileInstall } from './manifest.js'
 import type { Plan } from './plan.js'
 import { cacheBranch, type KeepInState } from './state.js'
 
 export interface AppArchiveResult {
   sha256: string
   files: number
+}
+
+/** The app's MetaInfo file, desktop file, icon and licences, as the app module installs them. */
+export interface DesktopFiles {
+  installs: FileInstall[]
+  /** What the action wrote because the project gave none: outputs, for the user to commit. */
+  written: { metainfo?: string; desktopFile?: string }
 }
 
 export interface Restored {
@@ -38,6 +45,17 @@ export interface WrittenManifests {
   sources: string[]
   requirementsModule?: string
   lock?: string
+  /** The manifest to submit to Flathub, when the run knows the repository and commit. */
+  submission?: string
+}
+
+/** What Flathub's linter and the action's own checks found. */
+export interface LintResult {
+  /** Ids of the action's own checks that failed (warnings). */
+  own: string[]
+  linter: 'ran' | 'unavailable' | 'off'
+  /** The linter's errors, `kind: id`. */
+  errors: string[]
 }
 
 export interface Bundle {
@@ -45,6 +63,12 @@ export interface Bundle {
   /** Name of the bundle kept with the state, to reuse while the app is unchanged. */
   kept: string
   reused: boolean
+}
+
+/** What the smoke run under the Platform leaves. */
+export interface SmokeResult {
+  /** A PNG of the app's window, for an app with one. */
+  screenshot?: string
 }
 
 export interface UploadedArtifact {
@@ -62,6 +86,7 @@ export type Saved =
 export interface RunRecord {
   plan?: Plan
   archive?: AppArchiveResult
+  desktop?: DesktopFiles
   keys?: CacheKeyParts
   restored?: Restored
   pythonVersion?: string
@@ -69,6 +94,8 @@ export interface RunRecord {
   manifests?: WrittenManifests
   build?: BuilderLogSummary
   bundle?: Bundle
+  smoke?: SmokeResult
+  lint?: LintResult
   artifact?: UploadedArtifact
   saved?: Saved
   /** The error that ended the run, as the user reads it. */
@@ -148,11 +175,14 @@ export function artifactUpload(record: RunRecord, serviceAvailable: boolean): Ar
       warning: true
     }
   }
-  const files = [bundlePath]
+  const files = [bundlePath, ...(record.smoke?.screenshot ? [record.smoke.screenshot] : [])]
   if (artifact.upload === 'with-manifest' && manifests) {
     files.push(plan.target.manifest)
     if (manifests.requirementsModule && manifests.lock)
       files.push(manifests.requirementsModule, manifests.lock)
+    if (manifests.submission) files.push(manifests.submission)
+    const written: DesktopFiles['written'] = record.desktop?.written ?? {}
+    files.push(...[written.metainfo, written.desktopFile].filter((f): f is string => f !== undefined))
   }
   return {
     upload: true,
@@ -176,6 +206,10 @@ export function outputs(record: RunRecord): Record<string, string> {
   set(Output.RequirementsLockPath, manifests?.lock)
   if (plan && record.build) set(Output.RepoPath, plan.target.repo)
   if (plan && record.bundle) set(Output.BundlePath, plan.inputs.bundlePath)
+  set(Output.ScreenshotPath, record.smoke?.screenshot)
+  set(Output.MetainfoPath, record.desktop?.written.metainfo)
+  set(Output.SubmissionManifestPath, manifests?.submission)
+  set(Output.DesktopFilePath, record.desktop?.written.desktopFile)
   if (record.keys && plan?.inputs.cache.enabled) {
     set(Output.CacheHit, String(cacheHit(record)))
     set(Output.CacheMatchedKey, record.restored?.matchedKey ?? '')
@@ -233,6 +267,18 @@ function cacheRows(record: RunRecord): Row[] {
   ]
 }
 
+function lintSummary(lint: LintResult): string {
+  const linter =
+    lint.linter === 'ran'
+      ? lint.errors.length === 0
+        ? "Flathub's linter: clean"
+        : `Flathub's linter: ${lint.errors.join(', ')}`
+      : lint.linter === 'off'
+        ? "Flathub's linter: off"
+        : "Flathub's linter: not available here"
+  return `${linter}; the action's checks: ${lint.own.length === 0 ? 'clean' : lint.own.join(', ')}`
+}
+
 /** The job summary as rows of (what, value). */
 export function summaryRows(record: RunRecord, time: TimeAccount): Row[] {
   const { plan, bundle } = record
@@ -250,6 +296,9 @@ export function summaryRows(record: RunRecord, time: TimeAccount): Row[] {
     const size = `${megabytes(bundle.size)}${bundle.reused ? ', reused: app unchanged' : ''}`
     rows.push(['Bundle', `${plan.inputs.bundlePath} (${size})`])
   }
+  if (record.smoke?.screenshot) rows.push(['Screenshot', record.smoke.screenshot])
+  if (record.manifests?.submission) rows.push(['Manifest for Flathub', record.manifests.submission])
+  if (record.lint) rows.push(['Flathub lint', lintSummary(record.lint)])
   rows.push(...cacheRows(record))
   if (record.artifact) rows.push(['Artifact', record.artifact.url])
   rows.push(['Time', `${time.total.toFixed(0)} s (${time.own.toFixed(1)} s in the action itself)`])

@@ -21,6 +21,28 @@ export const APT_PACKAGES = [
   'zstd'
 ]
 
+/** A program the action runs on the runner for some apps, and the Debian/Ubuntu package that has it. */
+export interface HostTool {
+  command: string
+  package: string
+  /** Why the action needs it, for messages. */
+  for: string
+}
+
+/** What a desktop app needs on the runner: checks of its files, and a display for its smoke runs. */
+export function hostTools(app: { gui: boolean }): HostTool[] {
+  const checks: HostTool[] = [
+    { command: 'appstreamcli', package: 'appstream', for: 'checking the MetaInfo file' },
+    { command: 'desktop-file-validate', package: 'desktop-file-utils', for: 'checking the desktop file' }
+  ]
+  const display: HostTool[] = [
+    { command: 'Xvfb', package: 'xvfb', for: 'a display for the smoke runs' },
+    { command: 'xwininfo', package: 'x11-utils', for: "seeing the app's window" },
+    { command: 'import', package: 'imagemagick', for: 'the screenshot' }
+  ]
+  return app.gui ? [...checks, ...display] : checks
+}
+
 /** A cold build with CPython needs about this much for the state, build dir and repo. */
 export const NEEDED_DISK = 1e9
 
@@ -37,6 +59,8 @@ export interface RunnerFacts {
   githubHosted: boolean
   fuse: boolean
   freeBytes?: number
+  /** Commands of the needed host tools that are not on PATH. */
+  missingCommands: string[]
 }
 
 /** The setup steps the action takes on this runner, or why it cannot build here. */
@@ -50,15 +74,22 @@ export interface SetupPlan {
 const sudo = (facts: RunnerFacts, argv: string[]): string[] =>
   facts.isRoot ? argv : ['sudo', '--non-interactive', ...argv]
 
-export function setupPlan(facts: RunnerFacts): SetupPlan {
+export function setupPlan(facts: RunnerFacts, tools: HostTool[] = []): SetupPlan {
   const plan: SetupPlan = { warnings: [] }
-  const missing = (['flatpak', 'flatpak-builder', 'ostree'] as const).filter(tool => !facts.versions[tool])
+  const missingCore = (['flatpak', 'flatpak-builder', 'ostree'] as const).filter(
+    tool => !facts.versions[tool]
+  )
+  const missingTools = tools.filter(tool => facts.missingCommands.includes(tool.command))
+  const missing = [...missingCore, ...missingTools.map(tool => tool.command)]
+  const packages = [
+    ...new Set([...(missingCore.length > 0 ? APT_PACKAGES : []), ...missingTools.map(tool => tool.package)])
+  ]
   if (missing.length > 0) {
     if (!facts.hasAptGet || !(facts.isRoot || facts.hasSudo)) {
       plan.problem =
         `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not installed, and this runner cannot install ` +
         `${missing.length > 1 ? 'them' : 'it'}: that needs apt-get and root or passwordless sudo. ` +
-        `Install these packages before this step: ${APT_PACKAGES.join(' ')}.`
+        `Install these packages before this step: ${packages.join(' ')}.`
       return plan
     }
     plan.installPackages = sudo(facts, [
@@ -66,7 +97,7 @@ export function setupPlan(facts: RunnerFacts): SetupPlan {
       'install',
       '--yes',
       '--no-install-recommends',
-      ...APT_PACKAGES
+      ...packages
     ])
   }
   // Root needs no user namespace; everyone else's sandbox does (bubblewrap is not setuid on Ubuntu).

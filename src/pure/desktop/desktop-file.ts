@@ -1,4 +1,4 @@
-import { DesktopInput } from './names.js'
+import { Input } from '../constants.js'
 
 /**
  * The app's desktop file, what a desktop's launcher shows and runs.
@@ -119,7 +119,7 @@ export function readDesktopFile(text: string): DesktopEntry {
   }
   if (!found) {
     throw new Error(
-      `${DesktopInput.DesktopFile}: the file has no [Desktop Entry] group: a desktop file starts with [Desktop Entry], then Type=Application, Name=, Exec= and Icon=.`
+      `${Input.DesktopFile}: the file has no [Desktop Entry] group: a desktop file starts with [Desktop Entry], then Type=Application, Name=, Exec= and Icon=.`
     )
   }
   const bool = (key: string) => (keys[key] === undefined ? undefined : keys[key] === 'true')
@@ -188,7 +188,7 @@ export function desktopFileProblems(
   options: { appId: string; command: string }
 ): string[] {
   const { appId, command } = options
-  const input = DesktopInput.DesktopFile
+  const input = Input.DesktopFile
   const problems: string[] = []
   if (entry.type !== 'Application') {
     problems.push(

@@ -1,4 +1,4 @@
-import { DesktopInput } from './names.js'
+import { Input } from '../constants.js'
 
 /**
  * The app's icon: what it is, whether Flatpak and Flathub take it, and where it goes.
@@ -92,7 +92,7 @@ export const HICOLOR_SIZES = [16, 22, 24, 32, 36, 48, 64, 72, 96, 128, 192, 256,
  * builds (warnings).
  */
 export function iconProblems(facts: IconFacts): { errors: string[]; warnings: string[] } {
-  const input = DesktopInput.Icon
+  const input = Input.Icon
   const errors: string[] = []
   const warnings: string[] = []
   if (facts.kind === 'unknown') {

@@ -1,5 +1,4 @@
 import { Input } from '../constants.js'
-import { DesktopInput } from './names.js'
 
 /**
  * Flathub's linter, flatpak-builder-lint, read and explained in terms of this action's inputs.
@@ -84,9 +83,9 @@ interface CatalogueEntry {
 }
 
 const FINISH_ARGS = Input.FinishArgs
-const METAINFO = DesktopInput.Metainfo
-const DESKTOP_FILE = DesktopInput.DesktopFile
-const ICON = DesktopInput.Icon
+const METAINFO = Input.Metainfo
+const DESKTOP_FILE = Input.DesktopFile
+const ICON = Input.Icon
 
 // What a graphical app usually needs, said once.
 const GUI_FINISH_ARGS = '--socket=wayland, --socket=fallback-x11, --share=ipc and --device=dri'

@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import { DesktopInput } from './names.js'
+import { Input } from '../constants.js'
 import type { ProjectLicense, ProjectMetadata } from './project-metadata.js'
 
 /**
@@ -124,7 +124,7 @@ export function generateMetainfo(request: MetainfoRequest): { xml: string; missi
   }
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<!-- Written by flatpak-python-action from the project's metadata. To say more, write your own and give it as the ${DesktopInput.Metainfo} input. -->`,
+    `<!-- Written by flatpak-python-action from the project's metadata. To say more, write your own and give it as the ${Input.Metainfo} input. -->`,
     `<component type="${kind}">`,
     `  <id>${xmlEscaped(appId)}</id>`,
     '  <metadata_license>CC0-1.0</metadata_license>'
@@ -235,7 +235,7 @@ export function readMetainfo(xml: string): MetainfoFacts {
   if (wellFormed !== true) {
     const { msg, line } = wellFormed.err
     throw new Error(
-      `${DesktopInput.Metainfo}: the file is not well-formed XML (line ${line}: ${msg}); check it with appstreamcli validate.`
+      `${Input.Metainfo}: the file is not well-formed XML (line ${line}: ${msg}); check it with appstreamcli validate.`
     )
   }
   const document = parser.parse(xml) as Node
@@ -279,7 +279,7 @@ export function metainfoProblems(
   options: { appId: string; desktopFile?: boolean; command?: string }
 ): string[] {
   const { appId } = options
-  const input = DesktopInput.Metainfo
+  const input = Input.Metainfo
   const problems: string[] = []
   if (facts.root !== 'component') {
     problems.push(
@@ -318,7 +318,7 @@ export function metainfoProblems(
     }
   } else if (facts.type === 'desktop-application') {
     problems.push(
-      `${input}: a desktop-application needs a desktop file, and the app installs none: give ${DesktopInput.DesktopFile}, or use type="console-application" for an app that runs in a terminal.`
+      `${input}: a desktop-application needs a desktop file, and the app installs none: give ${Input.DesktopFile}, or use type="console-application" for an app that runs in a terminal.`
     )
   }
   if (
