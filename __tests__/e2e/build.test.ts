@@ -86,14 +86,12 @@ describe('building examples/hello with CPython 3.11.2', () => {
     const written = run.outputs['metainfo-path']
     expect(fs.readFileSync(written, 'utf8')).toContain('<component type="console-application">')
     execFileSync('appstreamcli', ['validate', '--no-net', written])
-    const installed = path.join(
-      path.dirname(run.outputs['repo-path']),
-      'build-dir',
-      'files',
-      'share',
-      'metainfo',
-      'org.example.Hello.metainfo.xml'
-    )
+    // flatpak-builder before 1.4 moves share/metainfo/<id>.metainfo.xml to share/appdata/<id>.appdata.xml.
+    const share = path.join(path.dirname(run.outputs['repo-path']), 'build-dir', 'files', 'share')
+    const installed = [
+      path.join(share, 'metainfo', 'org.example.Hello.metainfo.xml'),
+      path.join(share, 'appdata', 'org.example.Hello.appdata.xml')
+    ].find(file => fs.existsSync(file))!
     expect(fs.readFileSync(installed, 'utf8')).toBe(fs.readFileSync(written, 'utf8'))
     expect(run.warnings.join('\n')).toMatch(
       /::warning title=Input metainfo::The project gives no MetaInfo file: the action wrote .* Flathub still needs what the project does not say/

@@ -102,7 +102,7 @@ describe('as a non-root user without sudo', () => {
     )
     expect(run.code).toBe(1)
     expect(run.errors.join('\n')).toContain(
-      'flatpak, flatpak-builder, ostree are not installed, and this runner cannot install them: that needs apt-get and root or passwordless sudo. Install these packages before this step: flatpak flatpak-builder ostree binutils elfutils debugedit zstd.'
+      'flatpak, flatpak-builder, ostree, appstreamcli, desktop-file-validate are not installed, and this runner cannot install them: that needs apt-get and root or passwordless sudo. Install these packages before this step: flatpak flatpak-builder ostree binutils elfutils debugedit zstd appstream desktop-file-utils.'
     )
   })
 })
