@@ -3,7 +3,9 @@ import {
   buildAppArgs,
   buildPythonArgs,
   bundleArgs,
+  downloadArgs,
   installFromRepoArgs,
+  patchlevelArgs,
   platformSmokeArgs,
   remoteAddArgs,
   sandboxArgs,
@@ -75,6 +77,30 @@ describe('argv builders', () => {
       '--build-only',
       '/w/build-dir',
       '/w/org.example.Hello.json'
+    ])
+  })
+
+  it('downloadArgs only downloads, into a build dir of its own', () => {
+    expect(downloadArgs(target, flathub, '/w/scratch')).toEqual([
+      'flatpak-builder',
+      '--user',
+      '--arch=x86_64',
+      '--force-clean',
+      '--install-deps-from=flathub',
+      '--download-only',
+      '/w/scratch',
+      '/w/org.example.Hello.json'
+    ])
+  })
+
+  it('patchlevelArgs reads one header of the tarball to stdout', () => {
+    expect(patchlevelArgs('/s/downloads/abc/Python-3.15.0.tgz')).toEqual([
+      'tar',
+      '--extract',
+      '--file=/s/downloads/abc/Python-3.15.0.tgz',
+      '--to-stdout',
+      '--wildcards',
+      '*/Include/patchlevel.h'
     ])
   })
 

@@ -147,7 +147,9 @@ describe('parseInputs', () => {
     ['desktop-file', 'data/app.ini', /desktop-file 'data\/app\.ini' must end in \.desktop/],
     ['icon', 'data/app.jpg', /icon 'data\/app\.jpg' must end in \.svg or \.png/],
     ['gui', 'maybe', /gui 'maybe' is not a boolean/],
-    ['flathub-lint', 'strict', /flathub-lint 'strict' is not one of error, warning, off/]
+    ['flathub-lint', 'strict', /flathub-lint 'strict' is not one of error, warning, off/],
+    ['python-sha256', 'abc', /python-sha256 'abc' is not a sha256/],
+    ['dependency-groups', 'dev, bad group', /dependency-groups 'bad group' is not a group's name/]
   ]
   it.each<[string, string, RegExp]>(badValues)('rejects %s %j', (input, value, message) => {
     const { inputs, errors } = parse({ ...base, [input]: value })
@@ -155,6 +157,24 @@ describe('parseInputs', () => {
     expect(errors).toHaveLength(1)
     expect(errors[0].input).toBe(input)
     expect(errors[0].message).toMatch(message)
+  })
+
+  it('takes a CPython release it does not know, pinned by python-sha256, as X.Y.Z only', () => {
+    const sha = 'e'.repeat(64)
+    expect(parse({ ...base, 'python-version': '3.16.0', 'python-sha256': sha }).inputs!.python).toEqual({
+      kind: 'cpython',
+      release: { version: '3.16.0', file: 'Python-3.16.0.tgz', sha256: sha },
+      url: 'https://www.python.org/ftp/python/3.16.0/Python-3.16.0.tgz'
+    })
+    expect(parse({ ...base, 'python-version': '3.16', 'python-sha256': sha }).errors).toEqual([
+      { input: 'python-sha256', message: expect.stringContaining('give python-version as X.Y.Z') }
+    ])
+    expect(parse({ ...base, 'python-version': '3.15.0' }).inputs!.python).toMatchObject({
+      release: {
+        version: '3.15.0',
+        sha256: '438596cac081036d3c1d532ab7e7335eeb35567bc961749a0d5797176db0db68'
+      }
+    })
   })
 
   it('refuses a pip-version it does not know unless pip-sha256 pins it', () => {

@@ -18,7 +18,8 @@ const resolution = {
       { url: 'http://i/a-1-py3-none-any.whl', sha256: 'a'.repeat(64), filename: 'a-1-py3-none-any.whl' }
     ]
   },
-  appBuildDeps: []
+  appBuildDeps: [],
+  from: 'unpinned' as const
 }
 
 describe('planBuild', () => {

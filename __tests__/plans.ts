@@ -29,7 +29,9 @@ export function planFor(
     project: describeProject(files),
     files,
     entrypoint: { kind: 'module', module: 'hello' },
-    requirements: values.requirements ? [{ path: `/w/${values.requirements}`, text: 'a==1\n' }] : undefined
+    requirements: values.requirements
+      ? [{ path: `/w/${values.requirements}`, text: 'a==1\n', role: 'requirements' }]
+      : undefined
   }
   return planBuild(inputs!, app, tools)
 }

@@ -3,8 +3,10 @@ import {
   findRelease,
   minorVersion,
   nearestReleases,
+  patchlevelVersion,
   RELEASES,
-  tarballUrl
+  tarballUrl,
+  versionMismatch
 } from '../src/pure/python-releases.js'
 
 const table = ['3.10.13', '3.10.14', '3.11.1', '3.11.2', '3.11.9', '3.12.0', '3.12.7'].map(version => ({
@@ -59,5 +61,25 @@ describe('tarballUrl', () => {
     expect(tarballUrl('http://127.0.0.1:8719/', table[3])).toBe(
       'http://127.0.0.1:8719/3.11.2/Python-3.11.2.tgz'
     )
+  })
+})
+
+describe('a tarball against the release asked for', () => {
+  const asked = { version: '3.15.0', file: 'Python-3.15.0.tgz', sha256: 'a'.repeat(64) }
+  const patchlevel = (version: string) =>
+    `/* Version as a string */\n#define PY_VERSION      \t"${version}"\n\n#define PY_RELEASE_LEVEL_FINAL 0xF\n`
+
+  it('reads the version from Include/patchlevel.h', () => {
+    expect(patchlevelVersion(patchlevel('3.15.0'))).toBe('3.15.0')
+    expect(patchlevelVersion(patchlevel('3.14.0rc1'))).toBe('3.14.0rc1')
+    expect(patchlevelVersion('not a header')).toBeUndefined()
+  })
+
+  it('is silent when the versions agree, and names both when they do not', () => {
+    expect(versionMismatch(asked, '3.15.0', 'the tarball')).toBeUndefined()
+    expect(versionMismatch(asked, '3.11.2', 'Python-3.15.0.tgz (sha256 aaa…)')).toBe(
+      'python-version asks for CPython 3.15.0, but Python-3.15.0.tgz (sha256 aaa…) is CPython 3.11.2: give python-version 3.11.2 with its sha256, or the tarball of 3.15.0.'
+    )
+    expect(versionMismatch(asked, undefined, 'the tarball')).toMatch(/the tarball is no CPython release/)
   })
 })

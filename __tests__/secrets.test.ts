@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { indexSecrets, redactedUrl, withoutCredentials } from '../src/pure/secrets.js'
+import { indexSecrets, redacted, redactedUrl, withoutCredentials } from '../src/pure/secrets.js'
 
 describe('credentials in index URLs', () => {
   it.each([
@@ -17,5 +17,14 @@ describe('credentials in index URLs', () => {
     )
     expect(withoutCredentials('https://host/simple')).toBe('https://host/simple')
     expect(redactedUrl('http://user:tok@10.0.0.1/simple')).toBe('http://***@10.0.0.1/simple')
+  })
+
+  it('hides every secret in a command line, the user:token pair whole', () => {
+    const secrets = indexSecrets('http://user:tok@127.0.0.1/simple')
+    expect(
+      redacted('flatpak build --env=PIP_INDEX_URL=http://user:tok@127.0.0.1/simple /app/bin/python3', secrets)
+    ).toBe('flatpak build --env=PIP_INDEX_URL=http://***@127.0.0.1/simple /app/bin/python3')
+    expect(redacted('tok and tok', ['tok', ''])).toBe('*** and ***')
+    expect(redacted('nothing secret', [])).toBe('nothing secret')
   })
 })

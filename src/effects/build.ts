@@ -7,6 +7,8 @@ import { digest } from '../pure/cache-keys.js'
 import {
   buildAppArgs,
   buildPythonArgs,
+  downloadArgs,
+  patchlevelArgs,
   bundleArgs,
   installFromRepoArgs,
   isRepoFile,
@@ -31,6 +33,8 @@ import {
 } from '../pure/manifest.js'
 import type { Plan } from '../pure/plan.js'
 import { pythonVersionErrors } from '../pure/project.js'
+import { patchlevelVersion, versionMismatch } from '../pure/python-releases.js'
+import { Input } from '../pure/constants.js'
 import { submissionSpec } from '../pure/submission.js'
 import type { Bundle, SmokeResult, WrittenManifests } from '../pure/report.js'
 import { cacheBranch, cacheRepo } from '../pure/state.js'
@@ -60,12 +64,29 @@ export async function addRemote(plan: Plan): Promise<void> {
  */
 export async function buildPython(plan: Plan): Promise<string> {
   await writeJson(plan.pythonManifest, pythonOnlyManifest(plan.identity))
+  const { python } = plan.inputs
+  const installFrom = plan.tools.runtimeInstalled ? undefined : plan.remote
+  if (python.kind === 'cpython') {
+    // A tarball of another release would show only after minutes of compiling: read its version first.
+    const scratch = path.join(plan.workDir, 'download-dir')
+    await runBuilder(
+      downloadArgs({ ...plan.target, manifest: plan.pythonManifest }, installFrom, scratch),
+      plan.workDir
+    )
+    await fs.rm(scratch, { recursive: true, force: true })
+    const tarball = path.join(plan.stateDir, 'downloads', python.release.sha256, python.release.file)
+    const { lines } = await runChecked('Reading the CPython version', patchlevelArgs(tarball), {
+      silent: true
+    })
+    const mismatch = versionMismatch(
+      python.release,
+      patchlevelVersion(lines.map(l => l.text).join('\n')),
+      `${python.release.file} (sha256 ${python.release.sha256})`
+    )
+    if (mismatch) throw new InputErrors([{ input: Input.PythonVersion, message: mismatch }])
+  }
   await runBuilder(
-    buildPythonArgs(
-      { ...plan.target, manifest: plan.pythonManifest },
-      plan.tools.runtimeInstalled ? undefined : plan.remote,
-      plan.tools.rofilesFuse
-    ),
+    buildPythonArgs({ ...plan.target, manifest: plan.pythonManifest }, installFrom, plan.tools.rofilesFuse),
     plan.workDir
   )
   await lendPythonStages(plan.target.arch, plan.target.manifest)
@@ -78,6 +99,9 @@ export async function buildPython(plan: Plan): Promise<string> {
     ])
   )
   const version = lines.at(-1)!.text.trim()
+  const mismatch =
+    python.kind === 'cpython' && versionMismatch(python.release, version, 'the Python built from it')
+  if (mismatch) throw new InputErrors([{ input: Input.PythonVersion, message: mismatch }])
   const errors = pythonVersionErrors(plan.app.project, version)
   if (errors.length > 0) throw new InputErrors(errors)
   return version

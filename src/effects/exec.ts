@@ -10,6 +10,7 @@ import {
 } from '../pure/builder-log.js'
 import { BusyClock, childEnvironment } from '../pure/children.js'
 import type { Argv } from '../pure/commands.js'
+import { redacted } from '../pure/secrets.js'
 import { inertLine } from '../pure/text.js'
 
 export interface RunOptions {
@@ -35,6 +36,14 @@ export interface RunResult {
 
 const children = new BusyClock()
 
+const secrets = new Set<string>()
+
+/** Masks a secret in the runner's log and keeps it out of every command and line run() prints. */
+export function maskSecret(secret: string): void {
+  core.setSecret(secret)
+  secrets.add(secret)
+}
+
 // Every program runs in a process group of its own, so a cancelled run can stop it and all it
 // started (flatpak-builder → bwrap → make), not just the first process.
 const running = new Set<ChildProcess>()
@@ -55,15 +64,15 @@ export async function run(argv: Argv, options: RunOptions = {}): Promise<RunResu
   const keep = options.tail ?? 400
   const lines: TimedLine[] = []
   const emit = (raw: string): void => {
-    const text =
-      raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE)} [line cut at ${MAX_LINE} characters]` : raw
+    const cut = raw.length > MAX_LINE ? `${raw.slice(0, MAX_LINE)} [line cut at ${MAX_LINE} characters]` : raw
+    const text = redacted(cut, secrets)
     const line = { at: Date.now(), text }
     if (!options.silent) process.stdout.write(`${inertLine(text)}\n`)
     options.onLine?.(line)
     lines.push(line)
     if (lines.length > keep) lines.shift()
   }
-  if (!options.silent) core.info(`[command]${argv.map(inertLine).join(' ')}`)
+  if (!options.silent) core.info(`[command]${redacted(argv.map(inertLine).join(' '), secrets)}`)
   children.begin(Date.now())
   try {
     const child = spawn(argv[0], argv.slice(1), {

@@ -4,6 +4,12 @@ import * as path from 'node:path'
 import { Input } from '../pure/constants.js'
 import { InputErrors, type InputError, type Inputs } from '../pure/inputs.js'
 import { parseRequirementsFile } from '../pure/lock/requirements-file.js'
+import {
+  isLockFile,
+  lockInputErrors,
+  readRequirementsLock,
+  type RequirementsLock
+} from '../pure/requirements-lock.js'
 import { isWithin, pathProblems } from '../pure/paths.js'
 import {
   chooseEntrypoint,
@@ -59,23 +65,25 @@ export async function readProjectFiles(appPath: string): Promise<ProjectFiles | 
 }
 
 /**
- * Reads a requirements file and, following -r and -c, every file it includes: each must be in the
- * workspace, and every line that can never be pinned is an error naming the file and the line.
+ * Reads the requirements input and, following -r and -c, every file it includes (a pylock.toml or
+ * uv.lock includes nothing): each must be in the workspace. What the files are, and every line
+ * that can never be pinned, is then readRequirementsLock's to say.
  */
 async function readRequirements(
   top: string,
   workspace: string
-): Promise<{ files: RequirementsText[]; errors: string[] }> {
+): Promise<{ files: RequirementsText[]; lock?: RequirementsLock; errors: string[] }> {
   const files: RequirementsText[] = []
   const errors: string[] = []
-  const queue = [{ file: top, from: undefined as string | undefined }]
+  const relative = (file: string) => path.relative(workspace, file)
+  const queue: { file: string; role: RequirementsText['role']; from?: string }[] = [
+    { file: top, role: 'requirements' }
+  ]
   while (queue.length > 0) {
-    const { file, from } = queue.shift()!
+    const { file, role, from } = queue.shift()!
     if (files.some(f => f.path === file)) continue
     const real = await realPathOf(file)
-    const named = from
-      ? `${path.relative(workspace, file)} (included by ${path.relative(workspace, from)})`
-      : `'${file}'`
+    const named = from ? `${relative(file)} (included by ${relative(from)})` : `'${file}'`
     if (!isWithin(real, await realPathOf(workspace))) {
       errors.push(
         `requirements file ${named} is outside the workspace: keep every requirements file in the repository.`
@@ -87,17 +95,18 @@ async function readRequirements(
       errors.push(
         from
           ? `requirements file ${named} is not a readable file.`
-          : `requirements '${file}' is not a readable file: give the path of a requirements file, relative to the workspace.`
+          : `requirements '${file}' is not a readable file: give the path of a requirements file or lock, relative to the workspace.`
       )
       continue
     }
-    files.push({ path: file, text })
-    const parsed = parseRequirementsFile(text, path.relative(workspace, file))
-    errors.push(...parsed.problems.map(p => p.message))
-    for (const include of parsed.includes)
-      queue.push({ file: path.join(workspace, include.resolved), from: file })
+    files.push({ path: file, text, role })
+    if (isLockFile(file, text)) continue
+    for (const include of parseRequirementsFile(text, relative(file)).includes)
+      queue.push({ file: path.join(workspace, include.resolved), role: include.kind, from: file })
   }
-  return { files, errors }
+  if (errors.length > 0 || files.length === 0) return { files, errors }
+  const { lock, problems } = readRequirementsLock(files, relative)
+  return { files, lock, errors: problems }
 }
 
 /** Reads the app's project and requirements; everything wrong with them is reported like a bad input. */
@@ -141,11 +150,14 @@ export async function inspectApp(inputs: Inputs, runner: Runner): Promise<App> {
   for (const message of declaredReferenceProblems(project.declared))
     errors.push({ input: Input.AppPath, message })
   let requirements: RequirementsText[] | undefined
+  let lock: RequirementsLock | undefined
   if (inputs.requirements) {
     const read = await readRequirements(inputs.requirements, runner.workspace)
     requirements = read.files
+    lock = read.lock
     errors.push(...read.errors.map(message => ({ input: Input.Requirements, message })))
   }
+  errors.push(...lockInputErrors(inputs, lock))
   if (errors.length > 0) throw new InputErrors(errors)
   const chosen = entrypoint as Entrypoint
   core.info(`Project ${inert(project.name ?? '(unnamed)')} in ${inputs.appPath}`)
@@ -154,5 +166,5 @@ export async function inspectApp(inputs: Inputs, runner: Runner): Promise<App> {
       ? `Entrypoint: python3 -m ${chosen.module}`
       : `Entrypoint: console script ${chosen.script}`
   )
-  return { project, files, entrypoint: chosen, requirements }
+  return { project, files, entrypoint: chosen, requirements, lock }
 }

@@ -13,7 +13,16 @@ import { uniqueFiles } from '../pure/manifest.js'
 import { pipEnvironment, pipPinLine, reportArgs, type PackageIndex, type PipPin } from '../pure/pip.js'
 import { commonDirectory } from '../pure/paths.js'
 import type { Plan } from '../pure/plan.js'
-import type { RequirementsText } from '../pure/project.js'
+import type { LockTarget } from '../pure/lock/locked.js'
+import { unmetDependencies } from '../pure/lock/declared.js'
+import type { MarkerEnvironment } from '../pure/lock/markers.js'
+import { selectPylock } from '../pure/lock/pylock.js'
+import { supportedTags } from '../pure/lock/tags.js'
+import { selectUvLock } from '../pure/lock/uv-lock.js'
+import type { Project, RequirementsText } from '../pure/project.js'
+import { hashedPinProblems, LOCK_NAMES, type RequirementsLock } from '../pure/requirements-lock.js'
+import { selectPins } from '../pure/lock/requirements-file.js'
+import { withoutCredentials } from '../pure/secrets.js'
 import type { Resolved } from '../pure/report.js'
 import {
   lockText,
@@ -21,7 +30,8 @@ import {
   type PinnedDistribution,
   type PinnedFile,
   type PinnedRequirements,
-  type PipReport
+  type PipReport,
+  wheelArches
 } from '../pure/requirements.js'
 import { sha256File } from './app-source.js'
 import { recordKept, trustedKept } from './cache.js'
@@ -39,13 +49,18 @@ export interface ResolveSpec {
   workDir: string
   /** The requirements file, as copied into workDir with the files it includes. */
   requirements?: string
+  /** What the requirements are; undefined, like `unpinned`, is a resolution by pip. */
+  lock?: RequirementsLock
   /** The app's project as the build will see it, inside workDir. */
   appTree: string
+  project: Project
   extras: string[]
+  groups: string[]
 }
 
 const PYTHON = '/app/bin/python3'
 const HELPER = new URL('./build_requires.py', import.meta.url)
+const INTERPRETER = new URL('./interpreter.py', import.meta.url)
 
 /** Runs the pip wheel CPython's ensurepip carries, or else the runtime's own pip (a venv over it sees it). */
 export async function bundledPip(buildDir: string): Promise<string[]> {
@@ -180,13 +195,10 @@ export async function resolveRequirements(
   }
 
   const requirements = async (): Promise<PinnedRequirements> => {
-    const appTarget = spec.extras.length > 0 ? `${spec.appTree}[${spec.extras.join(',')}]` : spec.appTree
-    const main = await sandbox.report('Resolving the requirements with pip', pip, 'report', [
-      ...(spec.requirements ? ['-r', spec.requirements] : []),
-      appTarget
-    ])
-    const { pinned, problems } = pinReport(main, `file://${spec.appTree}`)
-    failOnProblems('These requirements cannot be pinned', problems)
+    const pinned =
+      spec.lock && spec.lock.kind !== 'unpinned'
+        ? await lockedPins(sandbox, pip, spec, spec.lock)
+        : await resolvedPins(sandbox, pip, spec)
     const sdistDeps = await Promise.all(
       pinned
         .filter(p => p.kind === 'sdist')
@@ -209,7 +221,99 @@ export async function resolveRequirements(
   ])
   if (pinned.status === 'rejected') throw pinned.reason
   if (app.status === 'rejected') throw app.reason
-  return { requirements: pinned.value, appBuildDeps: uniqueFiles(app.value.map(pinnedFile)) }
+  return {
+    requirements: pinned.value,
+    appBuildDeps: uniqueFiles(app.value.map(pinnedFile)),
+    from: spec.lock?.kind ?? 'unpinned'
+  }
+}
+
+/** The requirements and the app's own dependencies, as pip's resolver chooses them. */
+async function resolvedPins(
+  sandbox: PipSandbox,
+  pip: string[],
+  spec: ResolveSpec
+): Promise<PinnedDistribution[]> {
+  const appTarget = spec.extras.length > 0 ? `${spec.appTree}[${spec.extras.join(',')}]` : spec.appTree
+  const main = await sandbox.report('Resolving the requirements with pip', pip, 'report', [
+    ...(spec.requirements ? ['-r', spec.requirements] : []),
+    ...spec.groups.flatMap(group => ['--group', `${spec.appTree}/pyproject.toml:${group}`]),
+    appTarget
+  ])
+  const { pinned, problems } = pinReport(main, `file://${spec.appTree}`)
+  failOnProblems('These requirements cannot be pinned', problems)
+  return pinned
+}
+
+/**
+ * The files a lock installs for the app's own Python, as locked: no resolver chooses a version.
+ * A hashed requirements file goes through pip with --require-hashes, which finds each pinned
+ * file on the index by its hash and refuses a pin that is missing or matches no file; a
+ * pylock.toml or uv.lock names its files itself. Then the project's own dependencies must all be
+ * among them.
+ */
+async function lockedPins(
+  sandbox: PipSandbox,
+  pip: string[],
+  spec: ResolveSpec,
+  lock: Exclude<RequirementsLock, { kind: 'unpinned' }>
+): Promise<PinnedDistribution[]> {
+  const target = await lockTarget(sandbox, pip, spec)
+  const name = LOCK_NAMES[lock.kind]
+  let pinned: PinnedDistribution[]
+  if (lock.kind === 'hashed') {
+    const report = await sandbox.report(`Finding the files of ${name} on the index`, pip, 'report', [
+      '--require-hashes',
+      '-r',
+      spec.requirements!
+    ])
+    const result = pinReport(report)
+    const { pins, problems } = selectPins(lock.pins, target.environment)
+    failOnProblems(`${name} cannot be pinned`, [
+      ...problems,
+      ...result.problems,
+      ...hashedPinProblems(pins, result.pinned)
+    ])
+    pinned = result.pinned
+  } else {
+    const options = { project: spec.project.name }
+    const selection =
+      lock.kind === 'pylock'
+        ? selectPylock(lock.lock, target, options)
+        : selectUvLock(lock.lock, target, options)
+    failOnProblems(`${lock.lock.path} cannot be installed for this Python`, selection.problems)
+    pinned = selection.pins.map(pin => {
+      const onlyArches = wheelArches(pin.filename)
+      return { ...pin, url: withoutCredentials(pin.url), ...(onlyArches ? { onlyArches } : {}) }
+    })
+  }
+  const unmet = unmetDependencies(spec.project.declared, spec.extras, pinned, target.environment, name)
+  failOnProblems(
+    `${name} does not install what the project requires`,
+    unmet.map(u => u.message)
+  )
+  return pinned
+}
+
+/** The marker environment and wheel tags of the app's Python, as the pip that installs sees them. */
+async function lockTarget(sandbox: PipSandbox, pip: string[], spec: ResolveSpec): Promise<LockTarget> {
+  const script = path.join(spec.workDir, 'interpreter.py')
+  await fs.copyFile(INTERPRETER, script)
+  const output = await sandbox.run('Reading the markers and wheel tags of the Python', [
+    PYTHON,
+    script,
+    path.dirname(pip[1])
+  ])
+  const found = JSON.parse(output.trim().split('\n').at(-1)!) as {
+    environment: MarkerEnvironment
+    tags: string[]
+  }
+  return {
+    environment: found.environment,
+    tags: supportedTags(found.tags),
+    extras: spec.extras,
+    groups: spec.groups.length > 0 ? spec.groups : undefined
+  }
 }
 
 function pinnedFile({ url, sha256, filename, onlyArches }: PinnedDistribution): PinnedFile {
@@ -279,12 +383,15 @@ export async function resolveForBuild(
     resolution = await resolveRequirements(sandbox, installer.argv, {
       workDir: resolveDir,
       requirements: await copyRequirements(plan.app.requirements, path.join(resolveDir, 'requirements')),
+      lock: plan.app.lock,
       appTree,
-      extras: inputs.extras
+      project: plan.app.project,
+      extras: inputs.extras,
+      groups: inputs.dependencyGroups
     })
     core.info(
       `Resolved in ${((Date.now() - started) / 1000).toFixed(1)} s: ${resolution.requirements.files.length} files ` +
-        `for the requirements, ${resolution.appBuildDeps.length} to build the app.`
+        `for the requirements (from ${LOCK_NAMES[resolution.from]}), ${resolution.appBuildDeps.length} to build the app.`
     )
   }
   await fs.mkdir(plan.ownDir, { recursive: true })

@@ -4,7 +4,7 @@ import { Input } from '../pure/constants.js'
 import { InputErrors, parseInputs, type Inputs, type RunnerContext } from '../pure/inputs.js'
 import type { RunRecord } from '../pure/report.js'
 import { indexSecrets } from '../pure/secrets.js'
-import { BuildError } from './exec.js'
+import { BuildError, maskSecret } from './exec.js'
 
 /** The runner's environment, read once when the step starts. */
 export interface Runner extends RunnerContext {
@@ -35,7 +35,7 @@ export function readRunner(): Runner {
 export function readInputs(runner: Runner): Inputs {
   // Masked before anything is logged, also when an input is bad.
   for (const name of [Input.PipIndexUrl, Input.PipExtraIndexUrl]) {
-    for (const secret of indexSecrets(core.getInput(name).trim())) core.setSecret(secret)
+    for (const secret of indexSecrets(core.getInput(name).trim())) maskSecret(secret)
   }
   const { inputs, errors, warnings } = parseInputs(name => core.getInput(name), runner)
   if (!inputs) throw new InputErrors(errors)

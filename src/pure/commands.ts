@@ -58,6 +58,28 @@ export function buildPythonArgs(
   ]
 }
 
+/**
+ * Downloads the sources of a manifest into flatpak-builder's state (downloads/<sha256>/), and only
+ * that: `scratchDir` is a build dir nothing else uses, which --force-clean empties.
+ */
+export function downloadArgs(target: BuildTarget, installFrom: Remote | undefined, scratchDir: string): Argv {
+  return [
+    'flatpak-builder',
+    '--user',
+    `--arch=${target.arch}`,
+    '--force-clean',
+    ...(installFrom ? [`--install-deps-from=${installFrom.name}`] : []),
+    '--download-only',
+    scratchDir,
+    target.manifest
+  ]
+}
+
+/** The version line of a CPython source tarball (tar finds .tgz or .tar.xz itself), read without unpacking the rest. */
+export function patchlevelArgs(tarball: string): Argv {
+  return ['tar', '--extract', `--file=${tarball}`, '--to-stdout', '--wildcards', '*/Include/patchlevel.h']
+}
+
 /** Builds every module, finishes and exports into the repo (which splits /lib/debug into .Debug). */
 export function buildAppArgs(target: BuildTarget, rofilesFuse: boolean): Argv {
   return [

@@ -22,6 +22,8 @@ export interface Inputs {
   requirements?: string
   /** Extras of the app's project to install with it. */
   extras: string[]
+  /** Dependency groups (PEP 735) to install from a pylock.toml or uv.lock. */
+  dependencyGroups: string[]
   /** Let the build reach the network (Flathub rejects this). */
   buildNetwork: boolean
   /** Where pip finds distributions: a PEP 503 simple index, and an optional second one. */
@@ -246,9 +248,25 @@ export function parseInputs(
     )
   }
   const pythonVersion = value(Input.PythonVersion, '3.14')
+  const pythonSha256 = value(Input.PythonSha256)
   let python: PythonChoice = { kind: 'runtime' }
-  if (pythonVersion !== 'runtime') {
-    const release = /^\d+\.\d+(\.\d+)?$/.test(pythonVersion) ? findRelease(pythonVersion) : undefined
+  if (pythonSha256 !== '' && !/^[0-9a-f]{64}$/.test(pythonSha256)) {
+    fail(
+      Input.PythonSha256,
+      `python-sha256 '${pythonSha256}' is not a sha256: give the 64 hex digits of Python-X.Y.Z.tgz, as python.org lists them.`
+    )
+  } else if (pythonSha256 !== '' && !/^\d+\.\d+\.\d+$/.test(pythonVersion)) {
+    fail(
+      Input.PythonSha256,
+      `python-sha256 pins one tarball, but python-version '${pythonVersion}' is not one release: give python-version as X.Y.Z.`
+    )
+  } else if (pythonVersion !== 'runtime') {
+    const known = /^\d+\.\d+(\.\d+)?$/.test(pythonVersion) ? findRelease(pythonVersion) : undefined
+    // A release the table does not know yet (or a mirror's own tarball), pinned by the user.
+    const release =
+      pythonSha256 !== ''
+        ? { version: pythonVersion, file: known?.file ?? `Python-${pythonVersion}.tgz`, sha256: pythonSha256 }
+        : known
     if (release) {
       python = { kind: 'cpython', release, url: tarballUrl(pythonSourceUrl, release) }
     } else {
@@ -258,7 +276,8 @@ export function parseInputs(
       fail(
         Input.PythonVersion,
         `python-version '${pythonVersion}' is not a CPython release this action knows. ` +
-          `Nearest known: ${nearest.join(', ')}. Use X.Y for its newest patch, X.Y.Z, or 'runtime' for the runtime's own python3.`
+          `Nearest known: ${nearest.join(', ')}. Use X.Y for its newest patch, X.Y.Z, or 'runtime' for the runtime's own python3; ` +
+          'for a release newer than this action, give X.Y.Z with python-sha256.'
       )
     }
   }
@@ -287,6 +306,13 @@ export function parseInputs(
 
   const requirementsInput = value(Input.Requirements)
   const extras = lines(get(Input.Extras).replace(/,/g, '\n'))
+  const dependencyGroups = lines(get(Input.DependencyGroups).replace(/,/g, '\n'))
+  for (const group of dependencyGroups.filter(g => !/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(g))) {
+    fail(
+      Input.DependencyGroups,
+      `dependency-groups '${group}' is not a group's name: use letters, digits, '.', '_' and '-', one per line or comma-separated.`
+    )
+  }
   for (const extra of extras.filter(e => !/^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$/.test(e))) {
     fail(
       Input.Extras,
@@ -499,6 +525,7 @@ export function parseInputs(
     command,
     requirements: requirementsInput ? resolvePath(requirementsInput) : undefined,
     extras,
+    dependencyGroups,
     buildNetwork,
     index: { url: indexUrl, extraUrl: extraIndexUrl },
     pip,

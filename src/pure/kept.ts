@@ -5,6 +5,7 @@
  */
 import { digest } from './cache-keys.js'
 import type { PinnedFile, PinnedRequirements } from './requirements.js'
+import { LOCK_NAMES, type RequirementsLock } from './requirements-lock.js'
 
 export const OWN_DIR = 'flatpak-python-action'
 
@@ -13,7 +14,7 @@ export const OWN_DIR = 'flatpak-python-action'
  * requirements, changes: the cache keys and kept names then change too, so no run reads a file
  * an older version of the action wrote.
  */
-export const STATE_FORMAT = 2
+export const STATE_FORMAT = 3
 
 export function keptResolutionName(resolutionDigest: string, pythonVersion: string): string {
   return `resolution-v${STATE_FORMAT}-${digest(resolutionDigest, pythonVersion)}.json`
@@ -35,6 +36,8 @@ export interface Installer {
 export interface Resolution {
   requirements: PinnedRequirements
   appBuildDeps: PinnedFile[]
+  /** Where the versions came from: pip's resolution, or the user's lock. */
+  from: RequirementsLock['kind']
 }
 
 /** What a resolution step leaves, as kept between runs. */
@@ -88,6 +91,7 @@ export function parseKeptResolution(text: string): KeptResolution | undefined {
       resolution !== null &&
       typeof resolution.requirements?.lock === 'string' &&
       isFileList(resolution.requirements.files) &&
-      isFileList(resolution.appBuildDeps))
+      isFileList(resolution.appBuildDeps) &&
+      Object.hasOwn(LOCK_NAMES, resolution.from))
   return installerOk && resolutionOk ? { installer, resolution } : undefined
 }

@@ -4,6 +4,7 @@ import { Input } from './constants.js'
 import type { InputError } from './inputs.js'
 import type { DeclaredDependencies } from './lock/declared.js'
 import { parseRequirement, RequirementError } from './lock/requirement.js'
+import type { RequirementsLock } from './requirements-lock.js'
 
 /** The files of a Python project that tell its name, scripts and Python range. */
 export interface ProjectFiles {
@@ -248,6 +249,8 @@ export function appModuleName(project: Project, command: string): string {
 export interface RequirementsText {
   path: string
   text: string
+  /** How the file that includes it includes it (-r or -c); the top file is `requirements`. */
+  role: 'requirements' | 'constraints'
 }
 
 export interface App {
@@ -256,4 +259,6 @@ export interface App {
   entrypoint: Entrypoint
   /** The requirements file, then every file it includes (-r, -c), when there is one. */
   requirements?: RequirementsText[]
+  /** What the requirements are: resolved by pip, or a lock used as it is. */
+  lock?: RequirementsLock
 }

@@ -67,3 +67,18 @@ export function tarballUrl(base: string, release: CPythonRelease): string {
 export function minorVersion(version: string): string {
   return version.split('.').slice(0, 2).join('.')
 }
+
+/** `#define PY_VERSION "3.11.2"` in Include/patchlevel.h: the release a source tree is. */
+export function patchlevelVersion(patchlevel: string): string | undefined {
+  return /^#define\s+PY_VERSION\s+"([^"]+)"/m.exec(patchlevel)?.[1]
+}
+
+/** Why a CPython tarball (or the Python built from it) is not the release python-version asks for. */
+export function versionMismatch(
+  asked: CPythonRelease,
+  found: string | undefined,
+  what: string
+): string | undefined {
+  if (found === asked.version) return undefined
+  return `python-version asks for CPython ${asked.version}, but ${what} is ${found ? `CPython ${found}` : 'no CPython release'}: give python-version ${found ?? 'X.Y.Z'} with its sha256, or the tarball of ${asked.version}.`
+}

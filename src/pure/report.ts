@@ -8,6 +8,7 @@ import type { BuilderLogSummary, ModuleResult } from './builder-log.js'
 import { completeKey, partialKey, type CacheKeyParts } from './cache-keys.js'
 import { Output } from './constants.js'
 import type { KeptResolution } from './kept.js'
+import { LOCK_NAMES } from './requirements-lock.js'
 import { pythonOnlyManifest, sourceHashes, type FileInstall } from './manifest.js'
 import type { Plan } from './plan.js'
 import { cacheBranch, type KeepInState } from './state.js'
@@ -289,6 +290,14 @@ export function summaryRows(record: RunRecord, time: TimeAccount): Row[] {
     rows.push([
       'Python',
       plan.inputs.python.kind === 'runtime' ? `${record.pythonVersion} (runtime)` : record.pythonVersion
+    ])
+  }
+  const resolution = record.resolved?.resolution
+  if (resolution) {
+    const count = resolution.requirements.files.length
+    rows.push([
+      'Requirements',
+      `${count} file${count === 1 ? '' : 's'}, versions from ${LOCK_NAMES[resolution.from]}${record.resolved!.reused ? ' (kept: nothing it read changed)' : ''}`
     ])
   }
   rows.push(...(record.build?.modules ?? []).map(moduleRow))

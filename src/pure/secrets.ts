@@ -43,3 +43,13 @@ export function redactedUrl(url: string): string {
   const bare = withoutCredentials(url)
   return bare === url ? url : bare.replace('://', '://***@')
 }
+
+/**
+ * The text with every secret in it as ***: the runner masks the log it shows, but the action's
+ * own echo of a command (pip's index URL travels in the sandbox's --env) must not rely on that.
+ */
+export function redacted(text: string, secrets: Iterable<string>): string {
+  // Longest first, so user:token is hidden whole, not as user:***.
+  const ordered = [...secrets].filter(s => s.length > 0).sort((a, b) => b.length - a.length)
+  return ordered.reduce((t, secret) => t.split(secret).join('***'), text)
+}
