@@ -130,6 +130,13 @@ describe('parseInputs', () => {
     ['pip-sha256', 'abc', /pip-sha256 'abc' is not a sha256/],
     ['remote-url', 'https://example.org/repo', /a repository without its GPG key/],
     ['remote-gpg-verify', 'no', /not a boolean/],
+    ['release', 'v1..2', /release 'v1\.\.2' is neither true, false nor a tag name/],
+    ['release', 'refs/heads/../x', /neither true, false nor a tag name/],
+    ['gpg-private-key', 'ssh-ed25519 AAAA', /gpg-private-key is not an armored private key/],
+    ['gpg-passphrase', 'secret', /gpg-passphrase is set but gpg-private-key is not/],
+    ['repository-dir', 'site', /flatpak only trusts signed: give gpg-private-key/],
+    ['repository-url', 'https://example.org/', /repository-url is set but repository-dir is not/],
+    ['repository-from', 'https://example.org/repo/', /repository-from is set but repository-dir is not/],
     [
       'finish-args',
       '--socket=x11 --filesystem=host',
@@ -221,10 +228,46 @@ describe('parseInputs', () => {
     const table = new Set(badValues.map(([input]) => input))
     const checkedByPaths = ['app-path', 'requirements', 'build-dir']
     // Each line is one argument, passed as it is: no value is bad.
-    const anyValue = ['smoke-args']
+    const anyValue = ['smoke-args', 'github-token']
     expect(
       Object.values(Input).filter(i => !table.has(i) && !checkedByPaths.includes(i) && !anyValue.includes(i))
     ).toEqual([])
+  })
+
+  const KEY = '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nxyz\n-----END PGP PRIVATE KEY BLOCK-----'
+  it.each([
+    [{ 'repository-url': 'ftp://example.org/' }, 'repository-url', /not an http\(s\) URL/],
+    [
+      { 'repository-url': 'https://example.org/', 'repository-from': 'example.org/repo' },
+      'repository-from',
+      /not an http\(s\) or file URL/
+    ]
+  ])('with repository-dir, rejects %o', (more, input, message) => {
+    const { errors } = parse({ ...base, 'repository-dir': 'site', 'gpg-private-key': KEY, ...more })
+    expect(errors).toEqual([{ input, message: expect.stringMatching(message) }])
+  })
+
+  it('reads the publishing inputs: release, the repository at the Pages address, the key', () => {
+    const { inputs } = parseInputs(
+      name => ({ ...base, release: 'true', 'repository-dir': 'site', 'gpg-private-key': KEY })[name] ?? '',
+      { ...runner, repository: 'Some-Owner/app' }
+    )
+    expect(inputs?.publish).toEqual({
+      release: { kind: 'ref' },
+      token: '',
+      repository: { dir: '/work/repo/site', url: 'https://some-owner.github.io/app/', from: undefined },
+      signingKey: { privateKey: KEY, passphrase: '' }
+    })
+    expect(parse({ ...base, release: 'v1.2.0' }).inputs?.publish.release).toEqual({
+      kind: 'tag',
+      tag: 'v1.2.0'
+    })
+    expect(parse({ ...base, 'repository-dir': 'site', 'gpg-private-key': KEY }).errors).toEqual([
+      {
+        input: 'repository-url',
+        message: expect.stringMatching(/repository-url is needed with repository-dir/)
+      }
+    ])
   })
 
   it('reports every bad input at once', () => {

@@ -3,6 +3,7 @@ import { completeKey, partialKey } from '../src/pure/cache-keys.js'
 import { cacheKeyParts } from '../src/pure/plan.js'
 import {
   artifactUpload,
+  releaseFiles,
   cacheHit,
   outputs,
   saveDecision,
@@ -36,7 +37,14 @@ const built: RunRecord = {
   },
   manifests: { digest: 'manifest1', sources: ['s1'], requirementsModule: '/m/req.json', lock: '/m/req.lock' },
   build: { modules: [{ name: 'python3', cached: false, seconds: 150 }] },
-  bundle: { size: 7_500_000, kept: 'bundle-v2-1.flatpak', reused: false }
+  bundle: {
+    path: '/w/org.example.Hello.flatpak',
+    sha256: 'b'.repeat(64),
+    checksum: '/w/org.example.Hello.flatpak.sha256',
+    size: 7_500_000,
+    kept: 'bundle-v2-1.flatpak',
+    reused: false
+  }
 }
 
 // One row per situation: what the cache held, how the run ended, and what it then reports.
@@ -108,6 +116,7 @@ describe('outputs', () => {
       'requirements-lock-path': '/m/req.lock',
       'repo-path': '/t/flatpak-python/.flatpak-python-action/org.example.Hello/repo',
       'bundle-path': '/w/org.example.Hello.flatpak',
+      'bundle-sha256': 'b'.repeat(64),
       'cache-hit': 'false',
       'cache-matched-key': '',
       'cache-key': complete,
@@ -147,6 +156,55 @@ describe('outputs', () => {
       'Flathub lint',
       "Flathub's linter: not available here; the action's checks: clean"
     ])
+  })
+
+  it('names the release, each of its assets and the repository users add', () => {
+    const download = (name: string) => `https://github.com/o/r/releases/download/v1/${name}`
+    const published: RunRecord = {
+      ...built,
+      manifests: { ...built.manifests!, submission: '/t/flathub/org.example.Hello.json' },
+      signed: {
+        repo: '/site/repo',
+        publicKey: '/k.gpg',
+        flatpakrepo: '/site/a.flatpakrepo',
+        flatpakref: '/site/a.flatpakref'
+      },
+      release: {
+        url: 'https://github.com/o/r/releases/tag/v1',
+        assets: [
+          'org.example.Hello.flatpak',
+          'org.example.Hello.flatpak.sha256',
+          'org.example.Hello.json'
+        ].map(name => ({ name, url: download(name) }))
+      }
+    }
+    expect(outputs(published)).toMatchObject({
+      'release-url': 'https://github.com/o/r/releases/tag/v1',
+      'release-bundle-url': download('org.example.Hello.flatpak'),
+      'release-checksum-url': download('org.example.Hello.flatpak.sha256'),
+      'release-manifest-url': download('org.example.Hello.json'),
+      'flatpakrepo-path': '/site/a.flatpakrepo',
+      'flatpakref-path': '/site/a.flatpakref'
+    })
+    expect(releaseFiles(published)).toEqual([
+      {
+        file: '/w/org.example.Hello.flatpak',
+        name: 'org.example.Hello.flatpak',
+        contentType: 'application/vnd.flatpak'
+      },
+      {
+        file: '/w/org.example.Hello.flatpak.sha256',
+        name: 'org.example.Hello.flatpak.sha256',
+        contentType: 'text/plain'
+      },
+      {
+        file: '/t/flathub/org.example.Hello.json',
+        name: 'org.example.Hello.json',
+        contentType: 'application/json'
+      }
+    ])
+    expect(releaseFiles({ ...published, bundle: undefined })).toEqual([])
+    expect(outputs({ ...built, release: undefined })).not.toHaveProperty('release-url')
   })
 
   it('leaves out what the run never reached, and the cache outputs when caching is off', () => {
@@ -297,7 +355,7 @@ describe('the job summary', () => {
       ['App', 'org.example.Hello'],
       ['Python', '3.11.2'],
       ['Module python3', 'built in 150 s'],
-      ['Bundle', '/w/org.example.Hello.flatpak (7.5 MB)'],
+      ['Bundle', `/w/org.example.Hello.flatpak (7.5 MB), sha256 ${'b'.repeat(64)}`],
       ['Cache restored', 'older'],
       ['Cache saved', complete],
       ['Cache size', '120.4 MB'],
@@ -321,7 +379,17 @@ describe('the job summary', () => {
     [
       'a reused bundle',
       { ...built, bundle: { ...built.bundle!, reused: true } },
-      ['Bundle', '/w/org.example.Hello.flatpak (7.5 MB, reused: app unchanged)']
+      ['Bundle', `/w/org.example.Hello.flatpak (7.5 MB, reused: app unchanged), sha256 ${'b'.repeat(64)}`]
+    ],
+    [
+      'a signed bundle',
+      { ...built, signed: { repo: '/site/repo', publicKey: '/k.gpg' } },
+      ['Bundle', `/w/org.example.Hello.flatpak (7.5 MB, signed), sha256 ${'b'.repeat(64)}`]
+    ],
+    [
+      'a release',
+      { ...built, release: { url: 'https://github.com/o/r/releases/tag/v1', assets: [] } },
+      ['Release', 'https://github.com/o/r/releases/tag/v1']
     ],
     [
       'the runtime Python',

@@ -18,10 +18,12 @@ import { lintForFlathub } from './effects/lint.js'
 import { inspectApp } from './effects/project.js'
 import { resolveForBuild } from './effects/resolve.js'
 import { readInputs, readRunner, reportFailure } from './effects/runner.js'
+import { publishRelease, signRepository } from './effects/publish.js'
 import { publish } from './effects/summary.js'
 import * as core from '@actions/core'
 import { cacheKeyParts, manifestSpec, planBuild } from './pure/plan.js'
-import { artifactUpload, type RunRecord } from './pure/report.js'
+import { releaseTag } from './pure/publish.js'
+import { artifactUpload, releaseFiles, type RunRecord } from './pure/report.js'
 import { gitOrigin } from './pure/submission.js'
 
 /** The pipeline: each step hands its result to the run record, which report.ts turns into outputs. */
@@ -58,8 +60,11 @@ export async function run(): Promise<void> {
       writeManifests(plan, manifestSpec(plan, archive.sha256, resolved, desktop.installs))
     )
     record.build = await step('Build', () => buildApp(plan))
+    const signed = (record.signed = inputs.publish.signingKey
+      ? await step('Sign the repository', () => signRepository(plan))
+      : undefined)
     const tail = await sideBySide({
-      bundle: ['Bundle', () => makeBundle(plan)],
+      bundle: ['Bundle', () => makeBundle(plan, signed)],
       sdk: ['Smoke run in the SDK', () => smokeInSdk(plan)],
       platform: ['Smoke run under the Platform', () => smokeUnderPlatform(plan)],
       lint: ['Flathub lint', () => lintForFlathub(plan, record.manifests?.submission)]
@@ -75,6 +80,12 @@ export async function run(): Promise<void> {
         inputs.cache.timeout
       )
     )
+    const release = releaseTag(inputs.publish.release, runner.env.GITHUB_REF)
+    if ('tag' in release) {
+      record.release = await step('Publish to the release', () =>
+        publishRelease(release.tag, releaseFiles(record), inputs.publish.token, runner.env)
+      )
+    } else if (inputs.publish.release.kind !== 'off') core.notice(`No release published: ${release.skip}.`)
   } catch (error) {
     record.failure = reportFailure(error, record)
   } finally {

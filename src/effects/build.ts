@@ -36,9 +36,11 @@ import { pythonVersionErrors } from '../pure/project.js'
 import { patchlevelVersion, versionMismatch } from '../pure/python-releases.js'
 import { Input } from '../pure/constants.js'
 import { submissionSpec } from '../pure/submission.js'
-import type { Bundle, SmokeResult, WrittenManifests } from '../pure/report.js'
+import { checksumFile, signedBundleArgs } from '../pure/publish.js'
+import type { Bundle, SignedRepository, SmokeResult, WrittenManifests } from '../pure/report.js'
 import { cacheBranch, cacheRepo } from '../pure/state.js'
 import { lendPythonStages, recordKept, stageCommits, trustedKept, unmountLeftovers } from './cache.js'
+import { sha256File } from './app-source.js'
 import { startDisplay, windowSmoke, type Display } from './display.js'
 import { runBuilder, runChecked, runSmoke } from './exec.js'
 
@@ -275,18 +277,46 @@ export async function smokeUnderPlatform(plan: Plan): Promise<SmokeResult> {
  * every file again (about 20 s for CPython alone), while an unchanged finish stage means the
  * same files.
  */
-export async function makeBundle(plan: Plan): Promise<Bundle> {
+export async function makeBundle(plan: Plan, signed?: SignedRepository): Promise<Bundle> {
   const { inputs, target } = plan
   const runtimeRepo = isRepoFile(plan.remote.url) ? plan.remote.url : undefined
+  await fs.mkdir(path.dirname(inputs.bundlePath), { recursive: true })
+  // Whatever stands at the bundle's path (a symlink, say) is replaced, never written through.
+  await fs.rm(inputs.bundlePath, { force: true })
+  let made: { kept?: string; reused: boolean }
+  if (signed) {
+    // Each run signs a new commit, so a signed bundle is never one kept from an earlier run.
+    const args = signedBundleArgs(
+      target,
+      signed.repo,
+      inputs.bundlePath,
+      signed.publicKey,
+      signed.repoUrl,
+      runtimeRepo
+    )
+    await runChecked('flatpak build-bundle', args)
+    made = { reused: false }
+  } else {
+    made = await unsignedBundle(plan, runtimeRepo)
+  }
+  const { size } = await fs.stat(inputs.bundlePath)
+  const sha256 = await sha256File(inputs.bundlePath)
+  const checksum = `${inputs.bundlePath}.sha256`
+  await fs.rm(checksum, { force: true })
+  await fs.writeFile(checksum, checksumFile(sha256, inputs.bundlePath))
+  core.info(`${inputs.bundlePath}: ${(size / 1e6).toFixed(1)} MB, sha256 ${sha256}`)
+  return { path: inputs.bundlePath, sha256, checksum, size, ...made }
+}
+
+/** The bundle of flatpak-builder's export; kept with the state, and reused while the app is unchanged. */
+async function unsignedBundle(plan: Plan, runtimeRepo?: string): Promise<{ kept: string; reused: boolean }> {
+  const { inputs, target } = plan
   const finish = (await stageCommits(cacheRepo(target.manifest)))[
     `${cacheBranch(target.arch, target.manifest)}/finish`
   ]
   if (!finish) throw new Error('flatpak-builder left no finish stage in its cache: nothing to bundle.')
   const kept = keptBundleName(finish, bundleArgs(target, '', runtimeRepo))
   const keptPath = path.join(plan.ownDir, kept)
-  await fs.mkdir(path.dirname(inputs.bundlePath), { recursive: true })
-  // Whatever stands at the bundle's path (a symlink, say) is replaced, never written through.
-  await fs.rm(inputs.bundlePath, { force: true })
   const reused = (await trustedKept(plan.ownDir, kept)) !== undefined
   if (reused) {
     await fs.copyFile(keptPath, inputs.bundlePath)
@@ -297,7 +327,5 @@ export async function makeBundle(plan: Plan): Promise<Bundle> {
     await fs.copyFile(inputs.bundlePath, keptPath)
     await recordKept(plan.ownDir, kept)
   }
-  const { size } = await fs.stat(inputs.bundlePath)
-  core.info(`${inputs.bundlePath}: ${(size / 1e6).toFixed(1)} MB`)
-  return { size, kept, reused }
+  return { kept, reused }
 }

@@ -40,6 +40,7 @@ const secrets = new Set<string>()
 
 /** Masks a secret in the runner's log and keeps it out of every command and line run() prints. */
 export function maskSecret(secret: string): void {
+  if (secret === '') return
   core.setSecret(secret)
   secrets.add(secret)
 }

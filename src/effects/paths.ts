@@ -1,8 +1,9 @@
 import * as fs from 'node:fs/promises'
 import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Input } from '../pure/constants.js'
 import type { Inputs } from '../pure/inputs.js'
-import type { BuildDirState, RealPaths } from '../pure/paths.js'
+import type { BuildDirState, RealPaths, RepositoryState } from '../pure/paths.js'
 import { workDirOf } from '../pure/state.js'
 
 /**
@@ -28,6 +29,7 @@ export async function realPaths(
   runner: { workspace: string; tempDir: string; home: string }
 ): Promise<RealPaths> {
   const real = (p: string): Promise<string> => realPathOf(p)
+  const { repository } = inputs.publish
   return {
     workspace: await real(runner.workspace),
     tempDir: await real(runner.tempDir),
@@ -38,8 +40,21 @@ export async function realPaths(
     manifestPath: await real(inputs.manifestPath),
     buildDir: await real(inputs.buildDir),
     workDir: await real(workDirOf(inputs.manifestPath)),
-    projectFiles: await realProjectFiles(inputs)
+    projectFiles: await realProjectFiles(inputs),
+    repositoryDir: repository && (await real(repository.dir)),
+    repositoryFrom: repository?.from?.startsWith('file:')
+      ? await real(fileURLToPath(repository.from))
+      : undefined
   }
+}
+
+/** An OSTree repository has its config and objects/ (what `ostree init` makes). */
+export async function repositoryState(inputs: Inputs): Promise<RepositoryState> {
+  const dir = inputs.publish.repository?.dir
+  if (dir === undefined) return 'missing'
+  const entries = await fs.readdir(path.join(dir, 'repo')).catch(() => undefined)
+  if (entries === undefined) return 'missing'
+  return entries.includes('config') && entries.includes('objects') ? 'ostree-repo' : 'other'
 }
 
 /** A flatpak build directory has the metadata flatpak build-init writes and its files/ beside it. */

@@ -23,7 +23,7 @@ import {
   type ProjectFiles
 } from '../pure/project.js'
 import { inert } from '../pure/text.js'
-import { buildDirState, realPathOf, realPaths } from './paths.js'
+import { buildDirState, realPathOf, realPaths, repositoryState } from './paths.js'
 import type { Runner } from './runner.js'
 
 async function readIfExists(file: string): Promise<string | undefined> {
@@ -114,7 +114,11 @@ export async function inspectApp(inputs: Inputs, runner: Runner): Promise<App> {
   const fail = (input: string, message: string): never => {
     throw new InputErrors([{ input, message }])
   }
-  const pathErrors = pathProblems(await realPaths(inputs, runner), await buildDirState(inputs.buildDir))
+  const pathErrors = pathProblems(
+    await realPaths(inputs, runner),
+    await buildDirState(inputs.buildDir),
+    await repositoryState(inputs)
+  )
   if (pathErrors.length > 0) throw new InputErrors(pathErrors)
   const stats = await fs.stat(inputs.appPath).catch(() => undefined)
   if (stats && !stats.isDirectory()) {

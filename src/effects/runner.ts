@@ -27,7 +27,8 @@ export function readRunner(): Runner {
     arch: FLATPAK_ARCHES[os.arch()] ?? os.arch(),
     runId: `${env.GITHUB_RUN_ID ?? 'local'}-${env.GITHUB_RUN_ATTEMPT ?? '1'}-${startedAt}`,
     startedAt,
-    home: env.HOME || os.homedir()
+    home: env.HOME || os.homedir(),
+    repository: env.GITHUB_REPOSITORY || undefined
   }
 }
 
@@ -36,6 +37,11 @@ export function readInputs(runner: Runner): Inputs {
   // Masked before anything is logged, also when an input is bad.
   for (const name of [Input.PipIndexUrl, Input.PipExtraIndexUrl]) {
     for (const secret of indexSecrets(core.getInput(name).trim())) maskSecret(secret)
+  }
+  for (const name of [Input.GithubToken, Input.GpgPassphrase]) maskSecret(core.getInput(name))
+  // The runner masks a secret line by line; so does the action.
+  for (const line of core.getInput(Input.GpgPrivateKey).split('\n')) {
+    if (line.trim().length > 8 && !line.startsWith('-----')) maskSecret(line.trim())
   }
   const { inputs, errors, warnings } = parseInputs(name => core.getInput(name), runner)
   if (!inputs) throw new InputErrors(errors)

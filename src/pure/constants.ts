@@ -42,7 +42,14 @@ export const Input = {
   CacheTimeout: 'cache-timeout',
   UploadArtifact: 'upload-artifact',
   ArtifactName: 'artifact-name',
-  RetentionDays: 'retention-days'
+  RetentionDays: 'retention-days',
+  Release: 'release',
+  GithubToken: 'github-token',
+  RepositoryDir: 'repository-dir',
+  RepositoryUrl: 'repository-url',
+  RepositoryFrom: 'repository-from',
+  GpgPrivateKey: 'gpg-private-key',
+  GpgPassphrase: 'gpg-passphrase'
 } as const
 
 /** Output names, as declared in action.yml. */
@@ -62,5 +69,12 @@ export const Output = {
   CacheKey: 'cache-key',
   CacheSize: 'cache-size',
   ArtifactId: 'artifact-id',
-  ArtifactUrl: 'artifact-url'
+  ArtifactUrl: 'artifact-url',
+  BundleSha256: 'bundle-sha256',
+  ReleaseUrl: 'release-url',
+  ReleaseBundleUrl: 'release-bundle-url',
+  ReleaseChecksumUrl: 'release-checksum-url',
+  ReleaseManifestUrl: 'release-manifest-url',
+  FlatpakrepoPath: 'flatpakrepo-path',
+  FlatpakrefPath: 'flatpakref-path'
 } as const

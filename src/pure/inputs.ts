@@ -4,6 +4,7 @@ import { workDirOf } from './state.js'
 import { atLeast, MIN_PIP, PIP_RELEASES, type PipPin } from './pip.js'
 import { type CPythonRelease, findRelease, nearestReleases, RELEASES, tarballUrl } from './python-releases.js'
 import { indexSecrets, redactedUrl } from './secrets.js'
+import { isTagName, pagesUrl, type ReleaseChoice, type RepositoryOutput, type SigningKey } from './publish.js'
 
 /** The Python that runs the app: CPython built from its tarball, or the runtime's own python3. */
 export type PythonChoice = { kind: 'cpython'; release: CPythonRelease; url: string } | { kind: 'runtime' }
@@ -73,6 +74,14 @@ export interface Inputs {
     name: string
     retentionDays?: number
   }
+  publish: {
+    release: ReleaseChoice
+    /** The token the release is published with (the job's, by default). */
+    token: string
+    repository?: RepositoryOutput
+    /** Signs the repository's commits and summary, and so the bundle. */
+    signingKey?: SigningKey
+  }
 }
 
 /** Facts about the runner that defaults depend on. */
@@ -81,6 +90,8 @@ export interface RunnerContext {
   tempDir: string
   /** Flatpak's name for the runner's architecture (x86_64, aarch64). */
   arch: string
+  /** owner/repo of the workflow's repository (GITHUB_REPOSITORY), when the runner gives it. */
+  repository?: string
 }
 
 export interface InputError {
@@ -517,6 +528,66 @@ export function parseInputs(
     )
   }
 
+  const releaseRaw = value(Input.Release, 'false')
+  const release: ReleaseChoice = BOOLEAN_FALSE.includes(releaseRaw)
+    ? { kind: 'off' }
+    : BOOLEAN_TRUE.includes(releaseRaw)
+      ? { kind: 'ref' }
+      : { kind: 'tag', tag: releaseRaw }
+  if (release.kind === 'tag' && !isTagName(release.tag)) {
+    fail(
+      Input.Release,
+      `release '${releaseRaw}' is neither true, false nor a tag name: use true for the tag the workflow runs for, or a tag like v1.2.0.`
+    )
+  }
+  const privateKey = get(Input.GpgPrivateKey).trim()
+  const signingKey = privateKey ? { privateKey, passphrase: get(Input.GpgPassphrase) } : undefined
+  if (signingKey && !privateKey.startsWith('-----BEGIN PGP PRIVATE KEY BLOCK-----')) {
+    fail(
+      Input.GpgPrivateKey,
+      'gpg-private-key is not an armored private key: give the output of gpg --export-secret-keys --armor <key>, from a secret.'
+    )
+  }
+  if (!signingKey && get(Input.GpgPassphrase) !== '') {
+    fail(Input.GpgPassphrase, 'gpg-passphrase is set but gpg-private-key is not: give the key it unlocks.')
+  }
+  const repositoryDirRaw = value(Input.RepositoryDir)
+  let repository: RepositoryOutput | undefined
+  if (repositoryDirRaw !== '') {
+    const defaultUrl = runner.repository ? pagesUrl(runner.repository) : ''
+    const url = value(Input.RepositoryUrl, defaultUrl)
+    const from = value(Input.RepositoryFrom) || undefined
+    if (!signingKey) {
+      fail(
+        Input.RepositoryDir,
+        'repository-dir makes a repository users add, which flatpak only trusts signed: give gpg-private-key (and gpg-passphrase) from secrets.'
+      )
+    }
+    if (signingKey && url === '') {
+      fail(
+        Input.RepositoryUrl,
+        'repository-url is needed with repository-dir: give the address repository-dir is served at.'
+      )
+    } else if (signingKey && !isUrl(url, ['https:', 'http:'])) {
+      fail(
+        Input.RepositoryUrl,
+        `repository-url '${url}' is not an http(s) URL: give the address repository-dir is served at, like https://owner.github.io/repo/.`
+      )
+    }
+    if (from !== undefined && !isUrl(from, ['https:', 'http:', 'file:'])) {
+      fail(
+        Input.RepositoryFrom,
+        `repository-from '${from}' is not an http(s) or file URL: give the served repository of the previous deployment, like https://owner.github.io/repo/repo/.`
+      )
+    }
+    repository = { dir: resolvePath(repositoryDirRaw), url: url.endsWith('/') ? url : `${url}/`, from }
+  } else {
+    for (const name of [Input.RepositoryUrl, Input.RepositoryFrom]) {
+      if (value(name) !== '')
+        fail(name, `${name} is set but repository-dir is not: give the directory to write the repository to.`)
+    }
+  }
+
   const inputs: Inputs = {
     appId,
     python,
@@ -557,7 +628,8 @@ export function parseInputs(
       upload: upload ?? 'none',
       name: artifactName,
       retentionDays: retentionRaw ? Number(retentionRaw) : undefined
-    }
+    },
+    publish: { release, token: value(Input.GithubToken), repository, signingKey }
   }
   const warnings: InputError[] = []
   if (!remoteGpgVerify && !isRepoUrl(remoteUrl)) {

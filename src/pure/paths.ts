@@ -21,7 +21,13 @@ export interface RealPaths {
   workDir: string
   /** Files of the project the app installs (metainfo, desktop-file, icon), by input. */
   projectFiles: Record<string, string>
+  /** The repository-dir, and the directory of a file: repository-from. */
+  repositoryDir?: string
+  repositoryFrom?: string
 }
+
+/** What is at <repository-dir>/repo, which the action replaces with the new deployment. */
+export type RepositoryState = 'missing' | 'ostree-repo' | 'other'
 
 /** What is at build-dir before the build. */
 export type BuildDirState = 'missing' | 'empty' | 'flatpak-build-dir' | 'other'
@@ -31,7 +37,11 @@ export function isWithin(file: string, dir: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel))
 }
 
-export function pathProblems(real: RealPaths, buildDir: BuildDirState): InputError[] {
+export function pathProblems(
+  real: RealPaths,
+  buildDir: BuildDirState,
+  repository: RepositoryState = 'missing'
+): InputError[] {
   const errors: InputError[] = []
   const inWorkspace = (input: string, p: string | undefined, what: string): void => {
     if (p !== undefined && !isWithin(p, real.workspace)) {
@@ -54,9 +64,11 @@ export function pathProblems(real: RealPaths, buildDir: BuildDirState): InputErr
   }
   for (const [input, p] of [
     [Input.ManifestPath, real.manifestPath],
-    [Input.BuildDir, real.buildDir]
+    [Input.BuildDir, real.buildDir],
+    [Input.RepositoryDir, real.repositoryDir],
+    [Input.RepositoryFrom, real.repositoryFrom]
   ] as const) {
-    if (!isWithin(p, real.workspace) && !isWithin(p, real.tempDir)) {
+    if (p !== undefined && !isWithin(p, real.workspace) && !isWithin(p, real.tempDir)) {
       errors.push({
         input,
         message: `${input} '${p}' is outside the workspace (${real.workspace}) and the runner's temp dir (${real.tempDir}): put it in one of them.`
@@ -84,6 +96,12 @@ export function pathProblems(real: RealPaths, buildDir: BuildDirState): InputErr
     errors.push({
       input: Input.BuildDir,
       message: `build-dir '${real.buildDir}' is a directory with files that are not a flatpak build, which flatpak-builder would delete: leave build-dir unset, or name an empty or new directory.`
+    })
+  }
+  if (repository === 'other') {
+    errors.push({
+      input: Input.RepositoryDir,
+      message: `repository-dir '${real.repositoryDir}' has a repo/ that is not an OSTree repository, which the action would replace: name a directory of its own, or the one an earlier run of the action wrote.`
     })
   }
   return errors

@@ -11,6 +11,7 @@ import type { KeptResolution } from './kept.js'
 import { LOCK_NAMES } from './requirements-lock.js'
 import { pythonOnlyManifest, sourceHashes, type FileInstall } from './manifest.js'
 import type { Plan } from './plan.js'
+import { releaseAssets, type ReleaseAsset } from './publish.js'
 import { cacheBranch, type KeepInState } from './state.js'
 
 export interface AppArchiveResult {
@@ -60,9 +61,13 @@ export interface LintResult {
 }
 
 export interface Bundle {
+  path: string
+  sha256: string
+  /** The file with the bundle's sha256, as sha256sum writes it. */
+  checksum: string
   size: number
-  /** Name of the bundle kept with the state, to reuse while the app is unchanged. */
-  kept: string
+  /** Name of the bundle kept with the state, to reuse while the app is unchanged (never a signed one). */
+  kept?: string
   reused: boolean
 }
 
@@ -70,6 +75,21 @@ export interface Bundle {
 export interface SmokeResult {
   /** A PNG of the app's window, for an app with one. */
   screenshot?: string
+}
+
+/** The signed repository the bundle is made from; with repository-dir, the deployment users add. */
+export interface SignedRepository {
+  repo: string
+  /** The binary public key, which the bundle carries. */
+  publicKey: string
+  repoUrl?: string
+  flatpakrepo?: string
+  flatpakref?: string
+}
+
+export interface PublishedRelease {
+  url: string
+  assets: { name: string; url: string }[]
 }
 
 export interface UploadedArtifact {
@@ -98,6 +118,8 @@ export interface RunRecord {
   smoke?: SmokeResult
   lint?: LintResult
   artifact?: UploadedArtifact
+  signed?: SignedRepository
+  release?: PublishedRelease
   saved?: Saved
   /** The error that ended the run, as the user reads it. */
   failure?: string
@@ -194,6 +216,12 @@ export function artifactUpload(record: RunRecord, serviceAvailable: boolean): Ar
   }
 }
 
+/** What the release of the tag gets: the bundle, its checksum and the manifest to submit. */
+export function releaseFiles(record: RunRecord): ReleaseAsset[] {
+  const { bundle, manifests } = record
+  return bundle ? releaseAssets(bundle.path, bundle.checksum, manifests?.submission) : []
+}
+
 /** Every output the run can set, from what it found; those it never reached are left out. */
 export function outputs(record: RunRecord): Record<string, string> {
   const { plan, manifests, saved } = record
@@ -219,6 +247,18 @@ export function outputs(record: RunRecord): Record<string, string> {
   }
   set(Output.ArtifactId, record.artifact?.id)
   set(Output.ArtifactUrl, record.artifact?.url)
+  set(Output.BundleSha256, record.bundle?.sha256)
+  set(Output.FlatpakrepoPath, record.signed?.flatpakrepo)
+  set(Output.FlatpakrefPath, record.signed?.flatpakref)
+  const { release } = record
+  if (plan && release) {
+    const assetUrl = (file: string | undefined): string | undefined =>
+      file && release.assets.find(a => a.name === path.basename(file))?.url
+    set(Output.ReleaseUrl, release.url)
+    set(Output.ReleaseBundleUrl, assetUrl(plan.inputs.bundlePath))
+    set(Output.ReleaseChecksumUrl, assetUrl(record.bundle?.checksum))
+    set(Output.ReleaseManifestUrl, assetUrl(manifests?.submission))
+  }
   return out
 }
 
@@ -303,13 +343,19 @@ export function summaryRows(record: RunRecord, time: TimeAccount): Row[] {
   rows.push(...(record.build?.modules ?? []).map(moduleRow))
   if (plan && bundle) {
     const size = `${megabytes(bundle.size)}${bundle.reused ? ', reused: app unchanged' : ''}`
-    rows.push(['Bundle', `${plan.inputs.bundlePath} (${size})`])
+    rows.push([
+      'Bundle',
+      `${plan.inputs.bundlePath} (${size}${record.signed ? ', signed' : ''}), sha256 ${bundle.sha256}`
+    ])
   }
   if (record.smoke?.screenshot) rows.push(['Screenshot', record.smoke.screenshot])
   if (record.manifests?.submission) rows.push(['Manifest for Flathub', record.manifests.submission])
   if (record.lint) rows.push(['Flathub lint', lintSummary(record.lint)])
   rows.push(...cacheRows(record))
   if (record.artifact) rows.push(['Artifact', record.artifact.url])
+  if (record.signed?.flatpakrepo)
+    rows.push(['Repository', `${record.signed.repo} (signed; users add ${record.signed.flatpakrepo})`])
+  if (record.release) rows.push(['Release', record.release.url])
   rows.push(['Time', `${time.total.toFixed(0)} s (${time.own.toFixed(1)} s in the action itself)`])
   return rows
 }
