@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { bundleArgs } from '../src/pure/commands.js'
 import {
   checksumFile,
   commitFromArgs,
@@ -8,8 +9,7 @@ import {
   pagesUrl,
   publishedRefs,
   releaseTag,
-  secretKeyIds,
-  signedBundleArgs,
+  secretKeyFingerprint,
   suggestedRemoteName,
   updateRepoArgs
 } from '../src/pure/publish.js'
@@ -67,7 +67,7 @@ describe('publishing files', () => {
     ])
   })
 
-  it("reads the key's fingerprint and keygrips from gpg's colon listing", () => {
+  it("reads the key's fingerprint from gpg's colon listing", () => {
     const colons = [
       'sec:u:3072:1:0123456789ABCDEF:1700000000:::u:::scESC:::+:::23::0:',
       'fpr:::::::::ABCDEF0123456789ABCDEF0123456789ABCDEF01:',
@@ -77,11 +77,8 @@ describe('publishing files', () => {
       'fpr:::::::::FEDCBA9876543210FEDCBA9876543210FEDCBA98:',
       'grp:::::::::2222222222222222222222222222222222222222:'
     ].join('\n')
-    expect(secretKeyIds(colons)).toEqual({
-      fingerprint: 'ABCDEF0123456789ABCDEF0123456789ABCDEF01',
-      keygrips: ['1111111111111111111111111111111111111111', '2222222222222222222222222222222222222222']
-    })
-    expect(secretKeyIds('')).toBeUndefined()
+    expect(secretKeyFingerprint(colons)).toBe('ABCDEF0123456789ABCDEF0123456789ABCDEF01')
+    expect(secretKeyFingerprint('')).toBeUndefined()
   })
 
   it('signs commits, summary and deltas with the key in its own GNUPGHOME', () => {
@@ -107,7 +104,11 @@ describe('publishing files', () => {
       '/site/repo'
     ])
     expect(
-      signedBundleArgs(target, '/site/repo', '/w/a.flatpak', '/t/key.gpg', 'https://o.github.io/a/repo/')
+      bundleArgs(target, '/w/a.flatpak', undefined, {
+        repo: '/site/repo',
+        publicKey: '/t/key.gpg',
+        repoUrl: 'https://o.github.io/a/repo/'
+      })
     ).toEqual([
       'flatpak',
       'build-bundle',

@@ -100,9 +100,13 @@ describe('a signed repository users add, and a signed bundle', { timeout: 600_00
   })
 
   it('is added from its .flatpakrepo with GPG verification, installs and runs; a tampered summary is refused', async () => {
-    const result = await runAction(f, publishInputs())
+    // As on the first deployment to Pages: the previous one named is not there yet.
+    const result = await runAction(f, { ...publishInputs(), 'repository-from': `${server.url}/not-yet/` })
     expect(result.errors).toEqual([])
     expect(result.code).toBe(0)
+    expect(result.warnings.join('\n')).toMatch(
+      /repository-from: could not take the previous deployment from .*\/not-yet\/.*starts a new history/
+    )
     // The runner takes ::add-mask:: lines for itself; no other line may hold a secret.
     const shown = result.log.replace(/^::add-mask::.*$/gm, '')
     expect(shown).not.toContain(PASSPHRASE)

@@ -36,7 +36,7 @@ import { pythonVersionErrors } from '../pure/project.js'
 import { patchlevelVersion, versionMismatch } from '../pure/python-releases.js'
 import { Input } from '../pure/constants.js'
 import { submissionSpec } from '../pure/submission.js'
-import { checksumFile, signedBundleArgs } from '../pure/publish.js'
+import { checksumFile } from '../pure/publish.js'
 import type { Bundle, SignedRepository, SmokeResult, WrittenManifests } from '../pure/report.js'
 import { cacheBranch, cacheRepo } from '../pure/state.js'
 import { lendPythonStages, recordKept, stageCommits, trustedKept, unmountLeftovers } from './cache.js'
@@ -286,14 +286,7 @@ export async function makeBundle(plan: Plan, signed?: SignedRepository): Promise
   let made: { kept?: string; reused: boolean }
   if (signed) {
     // Each run signs a new commit, so a signed bundle is never one kept from an earlier run.
-    const args = signedBundleArgs(
-      target,
-      signed.repo,
-      inputs.bundlePath,
-      signed.publicKey,
-      signed.repoUrl,
-      runtimeRepo
-    )
+    const args = bundleArgs(target, inputs.bundlePath, runtimeRepo, signed)
     await runChecked('flatpak build-bundle', args)
     made = { reused: false }
   } else {

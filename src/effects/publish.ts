@@ -16,7 +16,7 @@ import {
   initRepoArgs,
   publishedRefs,
   pullPreviousArgs,
-  secretKeyIds,
+  secretKeyFingerprint,
   suggestedRemoteName,
   updateRepoArgs,
   type ReleaseAsset,
@@ -86,15 +86,15 @@ async function importKey(home: string, privateKey: string, passphrase: string): 
     silent: true
   })
   const listed = await runChecked('gpg --list-secret-keys', gpgListArgs(home), { silent: true })
-  const ids = secretKeyIds(listed.lines.map(l => l.text).join('\n'))
-  if (!ids) throw new Error('gpg-private-key holds no secret key gpg can use.')
+  const fingerprint = secretKeyFingerprint(listed.lines.map(l => l.text).join('\n'))
+  if (!fingerprint) throw new Error('gpg-private-key holds no secret key gpg can use.')
   if (passphrase !== '') {
     const file = path.join(home, 'passphrase')
     await fs.writeFile(file, passphrase, { mode: 0o600 })
     await fs.writeFile(path.join(home, 'gpg.conf'), `pinentry-mode loopback\npassphrase-file ${file}\n`)
     await fs.writeFile(path.join(home, 'gpg-agent.conf'), 'allow-loopback-pinentry\n')
   }
-  return { home, fingerprint: ids.fingerprint }
+  return { home, fingerprint }
 }
 
 /** Takes the previous deployment's tips, so its users update by delta; without it, a fresh start. */

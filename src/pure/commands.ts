@@ -163,13 +163,28 @@ export function updateRepoArgs(repo: string): Argv {
   return ['flatpak', 'build-update-repo', repo]
 }
 
-export function bundleArgs(target: BuildTarget, bundle: string, runtimeRepo?: string): Argv {
+/** The signed repository a bundle is made from instead of the build's, and the key it carries. */
+export interface SignedSource {
+  repo: string
+  publicKey: string
+  /** Where the installed app takes its updates from. */
+  repoUrl?: string
+}
+
+export function bundleArgs(
+  target: BuildTarget,
+  bundle: string,
+  runtimeRepo?: string,
+  signed?: SignedSource
+): Argv {
   return [
     'flatpak',
     'build-bundle',
     `--arch=${target.arch}`,
+    ...(signed ? [`--gpg-keys=${signed.publicKey}`] : []),
+    ...(signed?.repoUrl ? [`--repo-url=${signed.repoUrl}`] : []),
     ...(runtimeRepo ? [`--runtime-repo=${runtimeRepo}`] : []),
-    target.repo,
+    signed?.repo ?? target.repo,
     bundle,
     target.appId,
     target.branch

@@ -81,12 +81,12 @@ export function publishedRefs(target: BuildTarget, debugInfo: boolean): string[]
   ]
 }
 
-/** The fingerprint and keygrips of the one secret key in `gpg --list-secret-keys --with-colons --with-keygrip`. */
-export function secretKeyIds(colons: string): { fingerprint: string; keygrips: string[] } | undefined {
-  const rows = colons.split('\n').map(line => line.split(':'))
-  const fingerprint = rows.find(r => r[0] === 'fpr')?.[9]
-  const keygrips = rows.filter(r => r[0] === 'grp').map(r => r[9])
-  return fingerprint ? { fingerprint, keygrips } : undefined
+/** The fingerprint of the one secret key in `gpg --list-secret-keys --with-colons`. */
+export function secretKeyFingerprint(colons: string): string | undefined {
+  return colons
+    .split('\n')
+    .map(line => line.split(':'))
+    .find(r => r[0] === 'fpr')?.[9]
 }
 
 export interface Signer {
@@ -104,7 +104,7 @@ export function gpgImportArgs(home: string): Argv {
 }
 
 export function gpgListArgs(home: string): Argv {
-  return ['gpg', '--homedir', home, '--batch', '--list-secret-keys', '--with-colons', '--with-keygrip']
+  return ['gpg', '--homedir', home, '--batch', '--list-secret-keys', '--with-colons']
 }
 
 export function gpgExportArgs(signer: Signer, file: string): Argv {
@@ -155,29 +155,6 @@ export function updateRepoArgs(repo: string, title: string, branch: string, sign
     `--title=${title}`,
     `--default-branch=${branch}`,
     repo
-  ]
-}
-
-/** The bundle of a signed commit, carrying the key that verifies it and where its updates come from. */
-export function signedBundleArgs(
-  target: BuildTarget,
-  repo: string,
-  bundle: string,
-  publicKey: string,
-  repoUrl?: string,
-  runtimeRepo?: string
-): Argv {
-  return [
-    'flatpak',
-    'build-bundle',
-    `--arch=${target.arch}`,
-    `--gpg-keys=${publicKey}`,
-    ...(repoUrl ? [`--repo-url=${repoUrl}`] : []),
-    ...(runtimeRepo ? [`--runtime-repo=${runtimeRepo}`] : []),
-    repo,
-    bundle,
-    target.appId,
-    target.branch
   ]
 }
 

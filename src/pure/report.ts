@@ -6,6 +6,7 @@
 import * as path from 'node:path'
 import type { BuilderLogSummary, ModuleResult } from './builder-log.js'
 import { completeKey, partialKey, type CacheKeyParts } from './cache-keys.js'
+import type { SignedSource } from './commands.js'
 import { Output } from './constants.js'
 import type { KeptResolution } from './kept.js'
 import { LOCK_NAMES } from './requirements-lock.js'
@@ -78,11 +79,7 @@ export interface SmokeResult {
 }
 
 /** The signed repository the bundle is made from; with repository-dir, the deployment users add. */
-export interface SignedRepository {
-  repo: string
-  /** The binary public key, which the bundle carries. */
-  publicKey: string
-  repoUrl?: string
+export interface SignedRepository extends SignedSource {
   flatpakrepo?: string
   flatpakref?: string
 }
