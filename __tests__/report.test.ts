@@ -428,4 +428,21 @@ describe('timeAccount', () => {
       )
     ).toEqual({ total: 20, children: 13.5, transfers: 6, own: 0.5 })
   })
+
+  it('counts the state and the runtime once where they are restored and saved side by side', () => {
+    const runtimePlan = { use: true as const, prefix: 'p-', refs: [] }
+    expect(
+      timeAccount(
+        {
+          ...built,
+          restored: { stages, seconds: 3 },
+          runtime: { plan: runtimePlan, restored: { matchedKey: 'p-1', seconds: 4 } },
+          saved: { saved: true, key: 'k', size: 1, seconds: 2 },
+          runtimeSaved: { saved: false, reason: 'current', seconds: 0.5 }
+        },
+        20,
+        13.5
+      )
+    ).toEqual({ total: 20, children: 13.5, transfers: 6, own: 0.5 })
+  })
 })

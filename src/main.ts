@@ -10,6 +10,7 @@ import {
   writeManifests
 } from './effects/build.js'
 import { restoreState, saveState } from './effects/cache.js'
+import { restoreRuntime, saveRuntime } from './effects/runtime-cache.js'
 import { keepForPost, keptRecord, onCancel } from './effects/cancel.js'
 import { sideBySide, step } from './effects/log.js'
 import { preflight } from './effects/preflight.js'
@@ -49,7 +50,13 @@ export async function run(): Promise<void> {
       prepareDesktopFiles(plan, members)
     ))
     const keys = (record.keys = cacheKeyParts(plan, archive.sha256))
-    record.restored = await step('Restore flatpak-builder state', () => restoreState(plan, keys))
+    const restores = await sideBySide({
+      state: ['Restore flatpak-builder state', () => restoreState(plan, keys)],
+      runtime: ['Restore the runtime', () => restoreRuntime(plan)]
+    })
+    record.restored = restores.state
+    record.runtime = restores.runtime
+    if (restores.error) throw restores.error
 
     await step('Add the remote', () => addRemote(plan))
     const python = (record.pythonVersion = await step('Build Python', () => buildPython(plan)))
@@ -92,8 +99,14 @@ export async function run(): Promise<void> {
     const { plan } = record
     if (cancel.cancelled()) await cancel.stopped()
     if (plan && cancel.cancelled()) keepForPost(record)
-    else if (plan)
-      record.saved = await step('Save flatpak-builder state', () => saveState(plan, record, runner.runId))
+    else if (plan) {
+      const saves = await sideBySide({
+        state: ['Save flatpak-builder state', () => saveState(plan, record, runner.runId)],
+        runtime: ['Save the runtime', () => saveRuntime(plan, record)]
+      })
+      record.saved = saves.state
+      record.runtimeSaved = saves.runtime
+    }
     await publish(record, runner.startedAt)
     if (record.failure !== undefined) core.setFailed(record.failure)
   }

@@ -154,7 +154,7 @@ function smokeLabel(plan: Plan, where: string): string {
 }
 
 /** The runner's own Flatpak user installation, which holds the SDK and runtime unless a system one does. */
-function userInstallation(): string {
+export function userInstallation(): string {
   return process.env.FLATPAK_USER_DIR || path.join(os.homedir(), '.local/share/flatpak')
 }
 

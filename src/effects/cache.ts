@@ -194,7 +194,7 @@ async function pruneState(stateDir: string, keep: KeepInState): Promise<void> {
 }
 
 /** Bytes on disk under dir. */
-async function diskUsage(dir: string): Promise<number> {
+export async function diskUsage(dir: string): Promise<number> {
   const { exitCode, lines } = await run(['du', '--summarize', '--bytes', dir], { silent: true })
   return exitCode === 0 ? Number(lines.at(-1)!.text.split(/\s/)[0]) : 0
 }

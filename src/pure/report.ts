@@ -13,6 +13,7 @@ import { LOCK_NAMES } from './requirements-lock.js'
 import { pythonOnlyManifest, sourceHashes, type FileInstall } from './manifest.js'
 import type { Plan } from './plan.js'
 import { releaseAssets, type ReleaseAsset } from './publish.js'
+import type { RuntimeCache } from './runtime-cache.js'
 import { cacheBranch, type KeepInState } from './state.js'
 
 export interface AppArchiveResult {
@@ -107,6 +108,7 @@ export interface RunRecord {
   desktop?: DesktopFiles
   keys?: CacheKeyParts
   restored?: Restored
+  runtime?: RuntimeCache
   pythonVersion?: string
   resolved?: Resolved
   manifests?: WrittenManifests
@@ -118,6 +120,7 @@ export interface RunRecord {
   signed?: SignedRepository
   release?: PublishedRelease
   saved?: Saved
+  runtimeSaved?: Saved
   /** The error that ended the run, as the user reads it. */
   failure?: string
 }
@@ -271,8 +274,12 @@ export interface TimeAccount {
 }
 
 export function timeAccount(record: RunRecord, total: number, children: number): TimeAccount {
+  const seconds = (transfer?: { seconds: number }): number => transfer?.seconds ?? 0
+  // The state and the runtime are restored side by side, and saved side by side.
   const transfers =
-    (record.restored?.seconds ?? 0) + (record.saved?.seconds ?? 0) + (record.artifact?.seconds ?? 0)
+    Math.max(seconds(record.restored), seconds(record.runtime?.restored)) +
+    Math.max(seconds(record.saved), seconds(record.runtimeSaved)) +
+    seconds(record.artifact)
   return { total, children, transfers, own: total - children - transfers }
 }
 
@@ -301,7 +308,22 @@ function cacheRows(record: RunRecord): Row[] {
   return [
     ['Cache restored', matched ? `${matched}${cacheHit(record) ? ' (exact)' : ''}` : 'nothing'],
     ['Cache saved', saved?.saved ? saved.key : 'nothing new'],
-    ...(saved?.size !== undefined ? [['Cache size', megabytes(saved.size)] as Row] : [])
+    ...(saved?.size !== undefined ? [['Cache size', megabytes(saved.size)] as Row] : []),
+    ...runtimeRows(record)
+  ]
+}
+
+function runtimeRows(record: RunRecord): Row[] {
+  const { runtime, runtimeSaved } = record
+  if (!runtime) return []
+  if (!runtime.plan.use) return [['Runtime cache', `not used: ${runtime.plan.reason}`]]
+  const matched = runtime.restored?.matchedKey
+  const from = matched ? `restored ${matched}` : 'installed from the remote'
+  return [
+    [
+      'Runtime cache',
+      runtimeSaved?.saved ? `${from}; saved as ${runtimeSaved.key} (${megabytes(runtimeSaved.size)})` : from
+    ]
   ]
 }
 
