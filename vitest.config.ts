@@ -1,7 +1,18 @@
 import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
+
+/** The aarch64 end-to-end tests last: their fixtures are built meanwhile, beside the other tests. */
+class Aarch64Last extends BaseSequencer {
+  async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files)
+    const last = (f: TestSpecification): boolean => f.moduleId.endsWith('/aarch64.test.ts')
+    return [...sorted.filter(f => !last(f)), ...sorted.filter(last)]
+  }
+}
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: Aarch64Last },
     projects: [
       {
         test: {

@@ -114,6 +114,8 @@ describe('parseInputs', () => {
     ['remote-url', 'dl.flathub.org/repo', /not an http\(s\) or file URL/],
     ['finish-args', '--share=ipc\nsocket=x11', /finish-args line 'socket=x11'/],
     ['arch', 'riscv64', /not supported: use one of x86_64, aarch64/],
+    ['arches', 'x86_64, riscv64', /arches 'riscv64' is not an arch Flathub builds/],
+    ['arches', 'aarch64', /arches 'aarch64' leaves out x86_64, the arch this run builds for/],
     ['branch', 'a/b', /not a valid Flatpak branch/],
     ['manifest-path', 'manifest.yml', /must end in \.json/],
     ['bundle', 'hello.zip', /must end in \.flatpak/],
@@ -164,6 +166,14 @@ describe('parseInputs', () => {
     expect(errors).toHaveLength(1)
     expect(errors[0].input).toBe(input)
     expect(errors[0].message).toMatch(message)
+  })
+
+  it.each<[string, string[]]>([
+    ['', ['x86_64', 'aarch64']],
+    ['x86_64', ['x86_64']],
+    ['aarch64\nx86_64, aarch64', ['x86_64', 'aarch64']]
+  ])('takes arches %j as %j', (arches, expected) => {
+    expect(parse({ ...base, arches }).inputs!.arches).toEqual(expected)
   })
 
   it('takes a CPython release it does not know, pinned by python-sha256, as X.Y.Z only', () => {

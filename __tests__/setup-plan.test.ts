@@ -93,3 +93,26 @@ describe('setupPlan', () => {
     )
   })
 })
+
+describe('a build for another arch', () => {
+  const registered = 'enabled\ninterpreter /usr/libexec/qemu-binfmt/aarch64-binfmt-P\nflags: POCF\noffset 0\n'
+  const foreign = (binfmt?: string): RunnerFacts => ({
+    ...ready,
+    foreignArch: { arch: 'aarch64', native: 'x86_64', binfmt }
+  })
+
+  it('goes ahead when qemu is registered with flag F', () => {
+    expect(setupPlan(foreign(registered)).problem).toBeUndefined()
+  })
+
+  it.each([
+    [undefined, 'there is no binfmt_misc entry qemu-aarch64'],
+    [registered.replace('enabled', 'disabled'), 'the binfmt_misc entry qemu-aarch64 is disabled'],
+    [registered.replace('POCF', 'PO'), 'the binfmt_misc entry qemu-aarch64 is without flag F']
+  ])('stops, saying what to install, with the entry %j', (binfmt, state) => {
+    const { problem } = setupPlan(foreign(binfmt))
+    expect(problem).toContain(`arch aarch64 is not this runner's (x86_64), and ${state}`)
+    expect(problem).toContain('sudo apt-get install --yes qemu-user-static binfmt-support')
+    expect(problem).toContain('ubuntu-24.04-arm')
+  })
+})

@@ -108,7 +108,7 @@ describe('a lock is built exactly as locked, offline', () => {
       pylockPackage('fpa-newest-needs-312', '1.0', `marker = "python_version < '3.12'"\n`),
       pylockPackage('fpa-newest-needs-312', '2.0', `marker = "python_version >= '3.12'"\n`),
       pylockPackage('fpa-py312-only', '1.0', `marker = "python_version >= '3.12'"\n`),
-      // A compiled package with a wheel per arch: only the one whose tags fit is a source.
+      // A compiled package with a wheel per arch: each a source for its own arch.
       [
         '[[packages]]',
         'name = "fpa-native"',
@@ -128,13 +128,21 @@ describe('a lock is built exactly as locked, offline', () => {
       requirements: path.join(app, 'pylock.toml')
     })
     expectBuiltAsLocked(run, 'pylock.toml')
-    expect(lockOutput(run)).toBe(lockLines(lockedWith(['fpa-native', '1.0'])))
+    expect(lockOutput(run)).toBe(
+      lockLines(lockedWith(['fpa-native', '1.0'])).replace(
+        `--hash=sha256:${sha(native)}`,
+        `--hash=sha256:${'0'.repeat(64)} --hash=sha256:${sha(native)}`
+      )
+    )
     const module = JSON.parse(fs.readFileSync(run.outputs['requirements-manifest-path'], 'utf8')) as {
-      sources: Array<Record<string, string>>
+      sources: Array<Record<string, unknown>>
     }
-    const sources = module.sources.filter(s => s.type === 'file').map(s => s['dest-filename'])
-    expect(sources).toContain(native)
-    expect(sources).not.toContain(native.replace('x86_64', 'aarch64'))
+    const files = module.sources.filter(s => s.type === 'file')
+    const sources = files.map(s => s['dest-filename'])
+    expect(files.find(s => s['dest-filename'] === native)?.['only-arches']).toEqual(['x86_64'])
+    expect(
+      files.find(s => s['dest-filename'] === native.replace('x86_64', 'aarch64'))?.['only-arches']
+    ).toEqual(['aarch64'])
     expect(sources).not.toContain(file('fpa-newest-needs-312', '2.0'))
     expect(sources).not.toContain(file('fpa-py312-only', '1.0'))
   })
@@ -223,7 +231,9 @@ describe('a lock is built exactly as locked, offline', () => {
       'app-path': app,
       requirements: path.join(app, 'uv.lock'),
       extras: 'native',
-      'dependency-groups': 'checks'
+      'dependency-groups': 'checks',
+      // The lock has fpa-native's x86_64 wheel only (for aarch64 it is an error: arches.test.ts).
+      arches: 'x86_64'
     })
     expectBuiltAsLocked(run, 'uv.lock')
     // The group adds fpa-py312-only, which no marker would for Python 3.11.

@@ -21,7 +21,7 @@ import {
   WINDOW_SMOKE_OPTIONS,
   withTimeout
 } from '../pure/commands.js'
-import { InputErrors } from '../pure/inputs.js'
+import { InputErrors, SUPPORTED_ARCHES } from '../pure/inputs.js'
 import { keptBundleName } from '../pure/kept.js'
 import {
   buildManifest,
@@ -36,6 +36,7 @@ import { pythonVersionErrors } from '../pure/project.js'
 import { patchlevelVersion, versionMismatch } from '../pure/python-releases.js'
 import { Input } from '../pure/constants.js'
 import { submissionSpec } from '../pure/submission.js'
+import { flathubJson } from '../pure/arches.js'
 import { checksumFile } from '../pure/publish.js'
 import type { Bundle, SignedRepository, SmokeResult, WrittenManifests } from '../pure/report.js'
 import { cacheBranch, cacheRepo } from '../pure/state.js'
@@ -139,6 +140,15 @@ export async function writeManifests(plan: Plan, spec: ManifestSpec): Promise<Wr
       )
     }
     core.info(`The manifest to submit to Flathub: ${plan.submissionManifest}`)
+    // Flathub builds every arch unless flathub.json, beside the manifest, lists fewer.
+    const onlyArches = flathubJson(plan.inputs.arches, SUPPORTED_ARCHES)
+    const flathubJsonPath = path.join(path.dirname(plan.submissionManifest), 'flathub.json')
+    await fs.rm(flathubJsonPath, { force: true })
+    if (onlyArches) {
+      await writeOwnFile(flathubJsonPath, onlyArches)
+      written.flathubJson = flathubJsonPath
+      core.info(`Flathub builds it only for ${plan.inputs.arches.join(', ')}: ${flathubJsonPath} says so.`)
+    }
   }
   return written
 }

@@ -1,10 +1,18 @@
 import * as core from '@actions/core'
 import * as io from '@actions/io'
 import * as fs from 'node:fs/promises'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { run, runChecked, toolVersion } from './exec.js'
 import type { Inputs } from '../pure/inputs.js'
-import { hostTools, setupPlan, type HostTool, type RunnerFacts, type Toolchain } from '../pure/setup-plan.js'
+import {
+  FLATPAK_ARCHES,
+  hostTools,
+  setupPlan,
+  type HostTool,
+  type RunnerFacts,
+  type Toolchain
+} from '../pure/setup-plan.js'
 
 async function fuseUsable(): Promise<boolean> {
   try {
@@ -35,7 +43,15 @@ async function freeBytes(dir: string): Promise<number | undefined> {
   }
 }
 
-async function gatherFacts(workDir: string, tools: HostTool[]): Promise<RunnerFacts> {
+/** The binfmt_misc entry that runs arch's programs, when arch is not the machine's. */
+async function foreignArch(arch: string): Promise<RunnerFacts['foreignArch']> {
+  const native = FLATPAK_ARCHES[os.arch()] ?? os.arch()
+  if (arch === native) return undefined
+  const binfmt = await fs.readFile(`/proc/sys/fs/binfmt_misc/qemu-${arch}`, 'utf8').catch(() => undefined)
+  return { arch, native, binfmt }
+}
+
+async function gatherFacts(workDir: string, tools: HostTool[], arch: string): Promise<RunnerFacts> {
   const [flatpak, flatpakBuilder, ostree, bwrap] = await Promise.all(
     ['flatpak', 'flatpak-builder', 'ostree', 'bwrap'].map(tool => toolVersion(tool))
   )
@@ -62,7 +78,8 @@ async function gatherFacts(workDir: string, tools: HostTool[]): Promise<RunnerFa
       await Promise.all(
         tools.map(async tool => ((await io.which(tool.command, false)) ? undefined : tool.command))
       )
-    ).filter((command): command is string => command !== undefined)
+    ).filter((command): command is string => command !== undefined),
+    foreignArch: await foreignArch(arch)
   }
 }
 
@@ -90,7 +107,7 @@ export async function preflight(inputs: Inputs): Promise<Toolchain> {
   ]
   const { arch } = inputs
   const tools = hostTools(inputs.desktop)
-  let facts = await gatherFacts(workDir, tools)
+  let facts = await gatherFacts(workDir, tools, arch)
   const plan = setupPlan(facts, tools)
   const v = facts.versions
   core.info(
@@ -121,7 +138,7 @@ export async function preflight(inputs: Inputs): Promise<Toolchain> {
         : ['apt-get', 'update']
     await runChecked('apt-get update', update as [string, ...string[]], { env })
     await runChecked('apt-get install', plan.installPackages as [string, ...string[]], { env })
-    facts = await gatherFacts(workDir, tools)
+    facts = await gatherFacts(workDir, tools, arch)
     const still = [
       ...(['flatpak', 'flatpak-builder', 'ostree'] as const).filter(tool => !facts.versions[tool]),
       ...facts.missingCommands

@@ -9,6 +9,15 @@ import {
   type KeptResolution,
   type Resolution
 } from '../pure/kept.js'
+import {
+  archSpecific,
+  foreignOnly,
+  foreignTarget,
+  foreignWheelArgs,
+  forArch,
+  noFileForArch,
+  sdistArgs
+} from '../pure/arches.js'
 import { uniqueFiles } from '../pure/manifest.js'
 import { pipEnvironment, pipPinLine, reportArgs, type PackageIndex, type PipPin } from '../pure/pip.js'
 import { commonDirectory } from '../pure/paths.js'
@@ -56,6 +65,9 @@ export interface ResolveSpec {
   project: Project
   extras: string[]
   groups: string[]
+  /** The arch the build runs for, and every arch the requirements module is for. */
+  arch: string
+  arches: string[]
 }
 
 const PYTHON = '/app/bin/python3'
@@ -195,10 +207,18 @@ export async function resolveRequirements(
   }
 
   const requirements = async (): Promise<PinnedRequirements> => {
-    const pinned =
-      spec.lock && spec.lock.kind !== 'unpinned'
-        ? await lockedPins(sandbox, pip, spec, spec.lock)
-        : await resolvedPins(sandbox, pip, spec)
+    const locked = spec.lock && spec.lock.kind !== 'unpinned' ? spec.lock : undefined
+    let target = locked ? await lockTarget(sandbox, pip, spec) : undefined
+    const native = locked
+      ? await lockedPins(sandbox, pip, spec, locked, target!)
+      : await resolvedPins(sandbox, pip, spec)
+    // Only a lock or a compiled wheel can differ between arches.
+    const others = locked || archSpecific(native).length > 0 ? spec.arches.filter(a => a !== spec.arch) : []
+    const pinned = [...native]
+    for (const arch of others) {
+      if (!target) target = await lockTarget(sandbox, pip, spec)
+      pinned.push(...(await pinsForArch(sandbox, pip, spec, native, target, arch)))
+    }
     const sdistDeps = await Promise.all(
       pinned
         .filter(p => p.kind === 'sdist')
@@ -256,9 +276,9 @@ async function lockedPins(
   sandbox: PipSandbox,
   pip: string[],
   spec: ResolveSpec,
-  lock: Exclude<RequirementsLock, { kind: 'unpinned' }>
+  lock: Exclude<RequirementsLock, { kind: 'unpinned' }>,
+  target: LockTarget
 ): Promise<PinnedDistribution[]> {
-  const target = await lockTarget(sandbox, pip, spec)
   const name = LOCK_NAMES[lock.kind]
   let pinned: PinnedDistribution[]
   if (lock.kind === 'hashed') {
@@ -276,16 +296,7 @@ async function lockedPins(
     ])
     pinned = result.pinned
   } else {
-    const options = { project: spec.project.name }
-    const selection =
-      lock.kind === 'pylock'
-        ? selectPylock(lock.lock, target, options)
-        : selectUvLock(lock.lock, target, options)
-    failOnProblems(`${lock.lock.path} cannot be installed for this Python`, selection.problems)
-    pinned = selection.pins.map(pin => {
-      const onlyArches = wheelArches(pin.filename)
-      return { ...pin, url: withoutCredentials(pin.url), ...(onlyArches ? { onlyArches } : {}) }
-    })
+    pinned = selectLockFile(spec, lock, target, 'this Python')
   }
   const unmet = unmetDependencies(spec.project.declared, spec.extras, pinned, target.environment, name)
   failOnProblems(
@@ -293,6 +304,86 @@ async function lockedPins(
     unmet.map(u => u.message)
   )
   return pinned
+}
+
+/** The files a pylock.toml or uv.lock installs for a target. */
+function selectLockFile(
+  spec: ResolveSpec,
+  lock: Extract<RequirementsLock, { kind: 'pylock' | 'uv.lock' }>,
+  target: LockTarget,
+  what: string
+): PinnedDistribution[] {
+  const options = { project: spec.project.name }
+  const selection =
+    lock.kind === 'pylock'
+      ? selectPylock(lock.lock, target, options)
+      : selectUvLock(lock.lock, target, options)
+  failOnProblems(`${lock.lock.path} cannot be installed for ${what}`, selection.problems)
+  return selection.pins.map(pin => {
+    const onlyArches = wheelArches(pin.filename)
+    return { ...pin, url: withoutCredentials(pin.url), ...(onlyArches ? { onlyArches } : {}) }
+  })
+}
+
+/**
+ * What another arch installs instead of the build arch's compiled wheels: the same versions, as
+ * that arch's wheels, or else their sdists. A pylock.toml or uv.lock says it itself, for that
+ * arch's markers and tags; otherwise pip finds them on the index for that arch's platforms.
+ */
+async function pinsForArch(
+  sandbox: PipSandbox,
+  pip: string[],
+  spec: ResolveSpec,
+  native: PinnedDistribution[],
+  target: LockTarget,
+  arch: string
+): Promise<PinnedDistribution[]> {
+  const archTarget = foreignTarget(target, arch)
+  const { lock } = spec
+  if (lock?.kind === 'pylock' || lock?.kind === 'uv.lock')
+    return foreignOnly(native, selectLockFile(spec, lock, archTarget, arch), arch)
+  const specific = archSpecific(native)
+  if (specific.length === 0) return []
+  const wheels = async (pins: PinnedDistribution[], name: string): Promise<PinnedDistribution[]> => {
+    const report = await sandbox.report(
+      `Finding the ${arch} wheels of ${pins.map(p => `${p.name} ${p.version}`).join(', ')}`,
+      pip,
+      name,
+      foreignWheelArgs(pins, archTarget)
+    )
+    const result = pinReport(report)
+    failOnProblems(`The ${arch} wheels cannot be pinned`, result.problems)
+    return result.pinned
+  }
+  const found: PinnedDistribution[] = []
+  const problems: string[] = []
+  try {
+    found.push(...(await wheels(specific, `${arch}-wheels`)))
+  } catch {
+    // One of them has no wheel for the arch: find which, and its sdist instead.
+    for (const [i, pin] of specific.entries()) {
+      try {
+        found.push(...(await wheels([pin], `${arch}-wheel-${i}`)))
+        continue
+      } catch {
+        core.info(`${pin.name} ${pin.version} has no ${arch} wheel: looking for its sdist.`)
+      }
+      try {
+        const report = await sandbox.report(
+          `Finding the sdist of ${pin.name} ${pin.version}`,
+          pip,
+          `${arch}-sdist-${i}`,
+          sdistArgs(pin)
+        )
+        found.push(...pinReport(report).pinned.map(sdist => forArch(sdist, arch)))
+      } catch {
+        problems.push(noFileForArch(pin, arch))
+      }
+    }
+  }
+  if (lock?.kind === 'hashed') problems.push(...hashedPinProblems(lock.pins, found))
+  failOnProblems(`The requirements cannot be pinned for ${arch}`, problems)
+  return found
 }
 
 /** The marker environment and wheel tags of the app's Python, as the pip that installs sees them. */
@@ -387,7 +478,9 @@ export async function resolveForBuild(
       appTree,
       project: plan.app.project,
       extras: inputs.extras,
-      groups: inputs.dependencyGroups
+      groups: inputs.dependencyGroups,
+      arch: target.arch,
+      arches: inputs.arches
     })
     core.info(
       `Resolved in ${((Date.now() - started) / 1000).toFixed(1)} s: ${resolution.requirements.files.length} files ` +

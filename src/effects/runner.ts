@@ -4,6 +4,7 @@ import { Input } from '../pure/constants.js'
 import { InputErrors, parseInputs, type Inputs, type RunnerContext } from '../pure/inputs.js'
 import type { RunRecord } from '../pure/report.js'
 import { indexSecrets } from '../pure/secrets.js'
+import { FLATPAK_ARCHES } from '../pure/setup-plan.js'
 import { BuildError, maskSecret } from './exec.js'
 
 /** The runner's environment, read once when the step starts. */
@@ -14,8 +15,6 @@ export interface Runner extends RunnerContext {
   startedAt: number
   home: string
 }
-
-const FLATPAK_ARCHES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' }
 
 export function readRunner(): Runner {
   const env = { ...process.env }

@@ -28,6 +28,7 @@ export const Input = {
   Gui: 'gui',
   FlathubLint: 'flathub-lint',
   Arch: 'arch',
+  Arches: 'arches',
   Branch: 'branch',
   DebugInfo: 'debug-info',
   ManifestPath: 'manifest-path',

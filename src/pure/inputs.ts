@@ -49,6 +49,8 @@ export interface Inputs {
   /** What Flathub's linter's errors do: fail the step, warn, or the linter does not run. */
   flathubLint: 'error' | 'warning' | 'off'
   arch: string
+  /** The arches the requirements module and the manifest to submit are for: Flathub builds each. */
+  arches: string[]
   branch: string
   /** Keep debug symbols in the app's .Debug extension (flatpak-builder's default), or strip them. */
   debugInfo: boolean
@@ -107,6 +109,7 @@ export class InputErrors extends Error {
 }
 
 export const FLATHUB_REPO = 'https://dl.flathub.org/repo/flathub.flatpakrepo'
+/** The arches Flathub builds every app for, unless its flathub.json says otherwise. */
 export const SUPPORTED_ARCHES = ['x86_64', 'aarch64']
 
 // Flatpak's rules for application IDs (flatpak_is_valid_name): D-Bus well-known bus names.
@@ -452,6 +455,23 @@ export function parseInputs(
   if (!SUPPORTED_ARCHES.includes(arch)) {
     fail(Input.Arch, `arch '${arch}' is not supported: use one of ${SUPPORTED_ARCHES.join(', ')}.`)
   }
+  const arches = [...new Set(lines((get(Input.Arches) || SUPPORTED_ARCHES.join(',')).replace(/,/g, '\n')))]
+  for (const bad of arches.filter(a => !SUPPORTED_ARCHES.includes(a))) {
+    fail(
+      Input.Arches,
+      `arches '${bad}' is not an arch Flathub builds: list some of ${SUPPORTED_ARCHES.join(', ')}, comma-separated or one per line.`
+    )
+  }
+  if (
+    SUPPORTED_ARCHES.includes(arch) &&
+    arches.every(a => SUPPORTED_ARCHES.includes(a)) &&
+    !arches.includes(arch)
+  ) {
+    fail(
+      Input.Arches,
+      `arches '${arches.join(', ')}' leaves out ${arch}, the arch this run builds for: add it, or build for one of the arches listed.`
+    )
+  }
 
   const manifestPath = resolvePath(
     value(Input.ManifestPath, path.join(runner.tempDir, 'flatpak-python', `${appId}.json`))
@@ -610,6 +630,7 @@ export function parseInputs(
     desktop: { gui, metainfo, desktopFile, icon },
     flathubLint: flathubLint as Inputs['flathubLint'],
     arch,
+    arches: SUPPORTED_ARCHES.filter(a => arches.includes(a)),
     branch: branch(Input.Branch, 'stable'),
     debugInfo: boolean(Input.DebugInfo, false),
     manifestPath,

@@ -126,6 +126,7 @@ export function requirementsDigest(plan: Plan, appSha256: string): string {
     String(inputs.buildNetwork),
     inputs.extras.join(','),
     inputs.dependencyGroups.join(','),
+    inputs.arches.join(','),
     // Each file by its place relative to the top one: the workspace's own path changes nothing.
     JSON.stringify(
       (app.requirements ?? []).map(f => [

@@ -51,6 +51,8 @@ export interface WrittenManifests {
   lock?: string
   /** The manifest to submit to Flathub, when the run knows the repository and commit. */
   submission?: string
+  /** flathub.json beside it, when the app is for fewer arches than Flathub builds. */
+  flathubJson?: string
 }
 
 /** What Flathub's linter and the action's own checks found. */
@@ -204,6 +206,7 @@ export function artifactUpload(record: RunRecord, serviceAvailable: boolean): Ar
     if (manifests.requirementsModule && manifests.lock)
       files.push(manifests.requirementsModule, manifests.lock)
     if (manifests.submission) files.push(manifests.submission)
+    if (manifests.flathubJson) files.push(manifests.flathubJson)
     const written: DesktopFiles['written'] = record.desktop?.written ?? {}
     files.push(...[written.metainfo, written.desktopFile].filter((f): f is string => f !== undefined))
   }

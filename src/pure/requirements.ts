@@ -145,10 +145,24 @@ export function pinReport(report: PipReport, appUrl?: string): PinResult {
   return { pinned, problems }
 }
 
-/** requirements.lock: what pip installs with --require-hashes --no-deps, one line per distribution. */
+/**
+ * requirements.lock: what pip installs with --require-hashes --no-deps, one line per distribution
+ * with the hash of each of its files (one per arch for a compiled one); pip takes the one it finds.
+ * The same on every arch: the legs of a matrix write the same module.
+ */
 export function lockText(pinned: PinnedDistribution[]): string {
-  return [...pinned]
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .map(p => `${p.name}==${p.version} --hash=sha256:${p.sha256}\n`)
+  const hashes = new Map<string, Set<string>>()
+  for (const p of [...pinned].sort((a, b) => a.name.localeCompare(b.name))) {
+    const line = `${p.name}==${p.version}`
+    hashes.set(line, (hashes.get(line) ?? new Set()).add(p.sha256))
+  }
+  return [...hashes]
+    .map(
+      ([line, sums]) =>
+        `${line}${[...sums]
+          .sort()
+          .map(sum => ` --hash=sha256:${sum}`)
+          .join('')}\n`
+    )
     .join('')
 }

@@ -61,6 +61,31 @@ export interface RunnerFacts {
   freeBytes?: number
   /** Commands of the needed host tools that are not on PATH. */
   missingCommands: string[]
+  /** When the build is for another arch than the runner's: the binfmt_misc entry that runs it. */
+  foreignArch?: { arch: string; native: string; binfmt?: string }
+}
+
+/** Node's name for the machine's arch → Flatpak's. */
+export const FLATPAK_ARCHES: Record<string, string> = { x64: 'x86_64', arm64: 'aarch64' }
+
+/**
+ * Why programs of another arch cannot run here, or undefined. flatpak-builder runs the SDK's own
+ * programs, so the kernel must hand them to qemu, also inside the sandbox: an enabled entry with
+ * flag F (the interpreter opened when registered, not looked up in the sandbox).
+ */
+export function foreignArchProblem(foreign: NonNullable<RunnerFacts['foreignArch']>): string | undefined {
+  const { arch, native, binfmt } = foreign
+  const usable = binfmt !== undefined && /^enabled$/m.test(binfmt) && /^flags:.*F/m.test(binfmt)
+  if (usable) return undefined
+  const state =
+    binfmt === undefined
+      ? `there is no binfmt_misc entry qemu-${arch}`
+      : `the binfmt_misc entry qemu-${arch} is ${/^enabled$/m.test(binfmt) ? 'without flag F' : 'disabled'}`
+  return (
+    `arch ${arch} is not this runner's (${native}), and ${state}, so its programs cannot run here. ` +
+    `Install qemu-user-static and binfmt-support before this step (sudo apt-get install --yes qemu-user-static binfmt-support, ` +
+    `or docker/setup-qemu-action), or build on a ${arch} runner${arch === 'aarch64' ? ' (ubuntu-24.04-arm)' : ''}.`
+  )
 }
 
 /** The setup steps the action takes on this runner, or why it cannot build here. */
@@ -119,6 +144,8 @@ export function setupPlan(facts: RunnerFacts, tools: HostTool[] = []): SetupPlan
         'namespaces (user.max_user_namespaces > 0), or run the job as root or in a --privileged container.'
     }
   }
+  const foreign = facts.foreignArch && foreignArchProblem(facts.foreignArch)
+  if (foreign) plan.problem = foreign
   if (facts.freeBytes !== undefined && facts.freeBytes < NEEDED_DISK) {
     plan.warnings.push(
       `Only ${(facts.freeBytes / 1e9).toFixed(2)} GB free where the build goes; a cold build with CPython needs about 1 GB.`
