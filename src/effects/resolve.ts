@@ -375,7 +375,9 @@ async function pinsForArch(
           `${arch}-sdist-${i}`,
           sdistArgs(pin)
         )
-        found.push(...pinReport(report).pinned.map(sdist => forArch(sdist, arch)))
+        const sdist = pinReport(report)
+        problems.push(...sdist.problems)
+        found.push(...sdist.pinned.map(file => forArch(file, arch)))
       } catch {
         problems.push(noFileForArch(pin, arch))
       }
