@@ -16,19 +16,23 @@ import { userInstallation } from './build.js'
 import { diskUsage } from './cache.js'
 import { within } from './exec.js'
 
-/** The active commit of every ref installed in a Flatpak installation, read from its deploy dirs. */
+/** Names in dir, or none when it is not there. */
+const entries = (dir: string): Promise<string[]> => fs.readdir(dir).catch(() => [])
+
+/**
+ * The active commit of every ref installed in a Flatpak installation: <kind>/<id>/<arch>/<branch>/active,
+ * read level by level (a deploy dir below holds every file of the runtime).
+ */
 export async function installedRefs(installation: string): Promise<InstalledRefs> {
   const installed: InstalledRefs = {}
-  for (const kind of ['runtime', 'app']) {
-    const active = await fs
-      .readdir(path.join(installation, kind), { recursive: true, withFileTypes: true })
-      .catch(() => [])
-    for (const entry of active.filter(e => e.name === 'active' && e.isSymbolicLink())) {
-      const ref = path.relative(installation, entry.parentPath)
-      if (ref.split('/').length !== 4) continue
-      installed[ref] = await fs.readlink(path.join(entry.parentPath, entry.name))
-    }
-  }
+  for (const kind of ['runtime', 'app'])
+    for (const id of await entries(path.join(installation, kind)))
+      for (const arch of await entries(path.join(installation, kind, id)))
+        for (const branch of await entries(path.join(installation, kind, id, arch))) {
+          const ref = `${kind}/${id}/${arch}/${branch}`
+          const active = await fs.readlink(path.join(installation, ref, 'active')).catch(() => undefined)
+          if (active) installed[ref] = active
+        }
   return installed
 }
 
